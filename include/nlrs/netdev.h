@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Hosted devices (Linux): TAP, loopback, and two wrappers that stack on any
+ * device: the fault injector and the capture writer.
+ *
+ *   stack <-> capture <-> fault <-> tap
+ *
+ * A device hands received frames out as buffers from the pool it was opened
+ * with and consumes the frames it is given to send. Wrappers own the device
+ * below them and close it when they are closed.
+ */
+#ifndef NLRS_NETDEV_H
+#define NLRS_NETDEV_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "nlrs/stack.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct nlrs_netdev;
+
+struct nlrs_netdev_ops {
+	/* One received frame, or NULL with *err = 0 when nothing is waiting,
+	 * or NULL with *err = -errno on a device error. */
+	struct nlrs_buf *(*recv)(struct nlrs_netdev *d, nlrs_time_t now, int *err);
+	/* Send one frame; consumes it. 0 or -errno. */
+	int (*send)(struct nlrs_netdev *d, struct nlrs_buf *frame, nlrs_time_t now);
+	/* Release held frames that are due; returns the next deadline
+	 * (NLRS_TIME_NEVER if none). May be NULL. */
+	nlrs_time_t (*poll)(struct nlrs_netdev *d, nlrs_time_t now);
+	void (*close)(struct nlrs_netdev *d);
+};
+
+struct nlrs_netdev {
+	const struct nlrs_netdev_ops *ops;
+	struct nlrs_pool *pool;      /* receive buffers come from here */
+	struct nlrs_netdev *lower;   /* wrapped device, or NULL */
+	enum nlrs_link link;
+	uint16_t mtu;                /* IP MTU */
+	uint8_t mac[6];              /* the kernel side's MAC for TAP (informational) */
+	int fd;                      /* pollable for input, or -1 */
+	char name[NLRS_IFNAMSIZ];
+};
+
+static inline struct nlrs_buf *nlrs_netdev_recv(struct nlrs_netdev *d, nlrs_time_t now, int *err)
+{
+	return d->ops->recv(d, now, err);
+}
+static inline int nlrs_netdev_send(struct nlrs_netdev *d, struct nlrs_buf *f, nlrs_time_t now)
+{
+	return d->ops->send(d, f, now);
+}
+static inline nlrs_time_t nlrs_netdev_poll(struct nlrs_netdev *d, nlrs_time_t now)
+{
+	return d->ops->poll ? d->ops->poll(d, now) : NLRS_TIME_NEVER;
+}
+static inline void nlrs_netdev_close(struct nlrs_netdev *d)
+{
+	if (d)
+		d->ops->close(d);
+}
+
+/* Create (or attach to an existing) TAP device `ifname` in the current
+ * network namespace, non-blocking, and set its link up. Returns 0 or -errno. */
+int nlrs_tap_open(struct nlrs_netdev **out, const char *ifname, struct nlrs_pool *pool);
+
+/* A raw-IP loopback: what is sent comes back on recv. fd is an eventfd that
+ * is readable while frames wait. */
+int nlrs_loopback_open(struct nlrs_netdev **out, const char *name, struct nlrs_pool *pool,
+		       uint16_t mtu);
+
+/* smoltcp-compatible fault injector options. Chances are percent (0..100). */
+struct nlrs_fault_config {
+	unsigned drop_chance;
+	unsigned corrupt_chance;    /* flip one random bit of one random octet */
+	unsigned reorder_chance;    /* hold a frame back behind the next one */
+	unsigned dup_chance;        /* deliver a frame twice */
+	unsigned size_limit;        /* drop frames longer than this (0: none) */
+	unsigned tx_rate_limit;     /* frames per shaping interval (0: none) */
+	unsigned rx_rate_limit;
+	unsigned shaping_interval_ms; /* default 50 */
+};
+
+/* Wrap `lower` (ownership passes to the wrapper). seed 0 picks one. */
+int nlrs_fault_wrap(struct nlrs_netdev **out, struct nlrs_netdev *lower,
+		    const struct nlrs_fault_config *cfg, uint64_t seed);
+
+/* Counters of a fault wrapper (for tests and nlrsctl). */
+struct nlrs_fault_stats {
+	uint64_t dropped, corrupted, reordered, duplicated, oversize, rate_limited;
+};
+void nlrs_fault_stats(const struct nlrs_netdev *fault, struct nlrs_fault_stats *out);
+
+/* Record every frame passing through, both directions, to a pcap file
+ * (LINKTYPE_ETHERNET or LINKTYPE_RAW by the device's link, microsecond
+ * timestamps, snaplen 262144). The file is flushed at least once a second
+ * and on close. */
+int nlrs_capture_wrap(struct nlrs_netdev **out, struct nlrs_netdev *lower, const char *path);
+
+/* Attach a device to a stack as interface `name` (the device's name if
+ * NULL); returns the interface index or -errno. The stack's transmit goes to
+ * nlrs_netdev_send. */
+int nlrs_netdev_attach(struct nlrs_stack *s, struct nlrs_netdev *d, const char *name,
+		       const uint8_t mac[6]);
+
+/* Hosted port: getrandom(2) for random bytes, log to stderr. */
+void nlrs_port_hosted(struct nlrs_port *port);
+/* CLOCK_MONOTONIC in microseconds. */
+nlrs_time_t nlrs_clock_now(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Interfaces and the link layer below IP. Two kinds of link: Ethernet II
+ * (frames with a MAC header, neighbours found with ARP) and raw IP (TUN,
+ * SLIP, loopback: the packet is the frame, there are no neighbours).
+ *
+ * Not implemented: VLAN sub-interfaces (tagged frames are counted and
+ * dropped, priority-tagged VID 0 frames are accepted as untagged per
+ * IEEE 802.1Q 9.6), multicast MAC filtering beyond "is it multicast".
+ */
+#include "core.h"
+#include "wire/eth.h"
+
+struct nlrs_iface *nlrs__iface(struct nlrs_stack *s, int ifindex)
+{
+	if (ifindex < 0 || ifindex >= s->cfg.max_ifaces || !s->ifaces[ifindex].used)
+		return NULL;
+	return &s->ifaces[ifindex];
+}
+
+static const struct nlrs_iface *iface_c(const struct nlrs_stack *s, int ifindex)
+{
+	if (ifindex < 0 || ifindex >= s->cfg.max_ifaces || !s->ifaces[ifindex].used)
+		return NULL;
+	return &s->ifaces[ifindex];
+}
+
+int nlrs_iface_add(struct nlrs_stack *s, const struct nlrs_iface_config *cfg)
+{
+	if (!cfg || !cfg->transmit || !cfg->name || !cfg->name[0] ||
+	    (cfg->link != NLRS_LINK_ETHERNET && cfg->link != NLRS_LINK_RAWIP))
+		return -NLRS_EINVAL;
+	if (cfg->mtu && (cfg->mtu < 68 || cfg->mtu > s->cfg.buf_size - NLRS_BUF_HEADROOM))
+		return -NLRS_EINVAL; /* RFC 791: every host must take 68-byte datagrams */
+	if (cfg->link == NLRS_LINK_ETHERNET &&
+	    (nlrs_eth_is_multicast(cfg->mac) || nlrs_eth_is_zero(cfg->mac)))
+		return -NLRS_EINVAL;
+	if (nlrs_iface_find(s, cfg->name) >= 0)
+		return -NLRS_EEXIST;
+	for (int i = 0; i < s->cfg.max_ifaces; i++) {
+		struct nlrs_iface *ifp = &s->ifaces[i];
+		if (ifp->used)
+			continue;
+		nlrs_memset(ifp, 0, sizeof(*ifp));
+		ifp->used = true;
+		ifp->link = cfg->link;
+		ifp->mtu = cfg->mtu ? cfg->mtu : 1500;
+		if (ifp->mtu > s->cfg.buf_size - NLRS_BUF_HEADROOM)
+			ifp->mtu = (uint16_t)(s->cfg.buf_size - NLRS_BUF_HEADROOM);
+		nlrs_memcpy(ifp->mac, cfg->mac, 6);
+		ifp->transmit = cfg->transmit;
+		ifp->ctx = cfg->ctx;
+		size_t n = 0;
+		while (cfg->name[n] && n < NLRS_IFNAMSIZ - 1) {
+			ifp->name[n] = cfg->name[n];
+			n++;
+		}
+		ifp->name[n] = 0;
+		return i;
+	}
+	return -NLRS_ENOSPC;
+}
+
+static bool name_eq(const char *a, const char *b)
+{
+	size_t i = 0;
+	for (; i < NLRS_IFNAMSIZ && a[i] && a[i] == b[i]; i++)
+		;
+	return i == NLRS_IFNAMSIZ || a[i] == b[i];
+}
+
+int nlrs_iface_find(struct nlrs_stack *s, const char *name)
+{
+	for (int i = 0; i < s->cfg.max_ifaces; i++)
+		if (s->ifaces[i].used && name_eq(s->ifaces[i].name, name))
+			return i;
+	return -NLRS_ENODEV;
+}
+
+int nlrs_iface_set_up(struct nlrs_stack *s, int ifindex, bool up)
+{
+	struct nlrs_iface *ifp = nlrs__iface(s, ifindex);
+	if (!ifp)
+		return -NLRS_ENODEV;
+	if (ifp->up == up)
+		return 0;
+	ifp->up = up;
+	if (up) {
+		for (unsigned i = 0; i < ifp->naddr; i++)
+			nlrs__arp_announce(s, ifindex, ifp->addr[i]);
+	} else {
+		nlrs__arp_flush_iface(s, ifindex);
+	}
+	return 0;
+}
+
+int nlrs_iface_set_mtu(struct nlrs_stack *s, int ifindex, uint16_t mtu)
+{
+	struct nlrs_iface *ifp = nlrs__iface(s, ifindex);
+	if (!ifp)
+		return -NLRS_ENODEV;
+	if (mtu < 68 || mtu > s->cfg.buf_size - NLRS_BUF_HEADROOM)
+		return -NLRS_EINVAL;
+	ifp->mtu = mtu;
+	return 0;
+}
+
+int nlrs_iface_addr_add(struct nlrs_stack *s, int ifindex, uint32_t addr, uint8_t plen)
+{
+	struct nlrs_iface *ifp = nlrs__iface(s, ifindex);
+	if (!ifp)
+		return -NLRS_ENODEV;
+	if (plen > 32 || addr == 0 || nlrs_ipv4_is_multicast(addr) ||
+	    nlrs_ipv4_is_limited_bcast(addr) || nlrs_ipv4_is_class_e(addr))
+		return -NLRS_EINVAL;
+	if (nlrs__addr_is_local(s, addr, NULL))
+		return -NLRS_EEXIST;
+	if (ifp->naddr >= NLRS_MAX_IFADDRS)
+		return -NLRS_ENOSPC;
+	int rc = nlrs__route_add_connected(s, ifindex, addr, plen);
+	if (rc)
+		return rc;
+	ifp->addr[ifp->naddr] = addr;
+	ifp->plen[ifp->naddr] = plen;
+	ifp->naddr++;
+	if (ifp->up)
+		nlrs__arp_announce(s, ifindex, addr);
+	return 0;
+}
+
+int nlrs_iface_addr_del(struct nlrs_stack *s, int ifindex, uint32_t addr)
+{
+	struct nlrs_iface *ifp = nlrs__iface(s, ifindex);
+	if (!ifp)
+		return -NLRS_ENODEV;
+	for (unsigned i = 0; i < ifp->naddr; i++) {
+		if (ifp->addr[i] != addr)
+			continue;
+		nlrs__route_del_connected(s, ifindex, addr, ifp->plen[i]);
+		for (unsigned j = i + 1; j < ifp->naddr; j++) {
+			ifp->addr[j - 1] = ifp->addr[j];
+			ifp->plen[j - 1] = ifp->plen[j];
+		}
+		ifp->naddr--;
+		return 0;
+	}
+	return -NLRS_EADDRNOTAVAIL;
+}
+
+int nlrs_iface_count(const struct nlrs_stack *s)
+{
+	int n = 0;
+	for (int i = 0; i < s->cfg.max_ifaces; i++)
+		if (s->ifaces[i].used)
+			n = i + 1;
+	return n;
+}
+
+int nlrs_iface_info(const struct nlrs_stack *s, int ifindex, struct nlrs_iface_info *out)
+{
+	const struct nlrs_iface *ifp = iface_c(s, ifindex);
+	if (!ifp)
+		return -NLRS_ENODEV;
+	nlrs_memset(out, 0, sizeof(*out));
+	nlrs_memcpy(out->name, ifp->name, NLRS_IFNAMSIZ);
+	out->link = ifp->link;
+	nlrs_memcpy(out->mac, ifp->mac, 6);
+	out->mtu = ifp->mtu;
+	out->up = ifp->up;
+	out->naddr = ifp->naddr;
+	for (unsigned i = 0; i < ifp->naddr; i++) {
+		out->addr[i] = ifp->addr[i];
+		out->prefixlen[i] = ifp->plen[i];
+	}
+	out->rx_packets = ifp->rx_packets;
+	out->rx_bytes = ifp->rx_bytes;
+	out->rx_drops = ifp->rx_drops;
+	out->tx_packets = ifp->tx_packets;
+	out->tx_bytes = ifp->tx_bytes;
+	out->tx_errors = ifp->tx_errors;
+	return 0;
+}
+
+bool nlrs__addr_is_local(const struct nlrs_stack *s, uint32_t addr, int *ifindex)
+{
+	for (int i = 0; i < s->cfg.max_ifaces; i++) {
+		const struct nlrs_iface *ifp = &s->ifaces[i];
+		if (!ifp->used)
+			continue;
+		for (unsigned j = 0; j < ifp->naddr; j++) {
+			if (ifp->addr[j] == addr) {
+				if (ifindex)
+					*ifindex = i;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static uint32_t prefix_mask(uint8_t plen)
+{
+	return plen ? 0xffffffffu << (32 - plen) : 0;
+}
+
+bool nlrs__addr_is_bcast(const struct nlrs_stack *s, int ifindex, uint32_t addr)
+{
+	if (nlrs_ipv4_is_limited_bcast(addr))
+		return true;
+	const struct nlrs_iface *ifp = iface_c(s, ifindex);
+	if (!ifp)
+		return false;
+	for (unsigned j = 0; j < ifp->naddr; j++) {
+		uint32_t m = prefix_mask(ifp->plen[j]);
+		/* RFC 1122 3.3.6: the all-ones host part of a connected prefix
+		 * (not for /31 and /32, RFC 3021). */
+		if (ifp->plen[j] < 31 && addr == ((ifp->addr[j] & m) | ~m))
+			return true;
+	}
+	return false;
+}
+
+uint32_t nlrs__iface_src(const struct nlrs_stack *s, int ifindex, uint32_t dst)
+{
+	const struct nlrs_iface *ifp = iface_c(s, ifindex);
+	if (!ifp || !ifp->naddr)
+		return 0;
+	for (unsigned j = 0; j < ifp->naddr; j++) {
+		uint32_t m = prefix_mask(ifp->plen[j]);
+		if ((dst & m) == (ifp->addr[j] & m))
+			return ifp->addr[j];
+	}
+	return ifp->addr[0];
+}
+
+/* ---- Ethernet ---- */
+
+void nlrs__eth_input(struct nlrs_stack *s, int ifindex, struct nlrs_buf *b)
+{
+	struct nlrs_iface *ifp = &s->ifaces[ifindex];
+	struct nlrs_eth_hdr eh;
+	int hl = nlrs_eth_parse(b->data, b->len, &eh);
+	if (hl < 0) {
+		if (hl == NLRS_WIRE_SHORT)
+			NLRS_INC(s, eth_rx_short);
+		else
+			NLRS_INC(s, eth_rx_bad_format);
+		goto drop;
+	}
+	if (!nlrs_eth_is_multicast(eh.dst) && nlrs_memcmp(eh.dst, ifp->mac, 6) != 0) {
+		NLRS_INC(s, eth_rx_not_for_us);
+		goto drop;
+	}
+	/* IEEE 802.3 3.2.3: a source address is never a group address; our
+	 * own source means a loop. */
+	if (nlrs_eth_is_multicast(eh.src) || nlrs_memcmp(eh.src, ifp->mac, 6) == 0) {
+		NLRS_INC(s, eth_rx_bad_source);
+		goto drop;
+	}
+	for (unsigned i = 0; i < eh.ntags; i++) {
+		if (eh.tci[i] & 0x0fffu) { /* VID 0 = priority tag only */
+			NLRS_INC(s, eth_rx_vlan);
+			goto drop;
+		}
+	}
+	if (nlrs_eth_is_multicast(eh.dst))
+		b->flags |= NLRS_BUFF_L2BCAST;
+	nlrs_buf_pull(b, (uint16_t)hl);
+	switch (eh.type) {
+	case NLRS_ETHERTYPE_ARP:
+		nlrs__arp_input(s, ifindex, b);
+		return;
+	case NLRS_ETHERTYPE_IPV4:
+		nlrs__ip_input(s, ifindex, b);
+		return;
+	default:
+		NLRS_INC(s, eth_rx_unknown_type);
+		goto drop;
+	}
+drop:
+	ifp->rx_drops++;
+	nlrs_buf_free(b);
+}
+
+int nlrs__dev_transmit(struct nlrs_stack *s, int ifindex, struct nlrs_buf *b)
+{
+	struct nlrs_iface *ifp = nlrs__iface(s, ifindex);
+	if (!ifp || !ifp->up) {
+		NLRS_INC(s, link_tx_iface_down);
+		nlrs_buf_free(b);
+		return -NLRS_ENETDOWN;
+	}
+	uint32_t len = b->tot_len;
+	NLRS_INC(s, link_tx);
+	int rc = ifp->transmit(ifp->ctx, b);
+	if (rc < 0) {
+		NLRS_INC(s, link_tx_errors);
+		ifp->tx_errors++;
+		return rc;
+	}
+	ifp->tx_packets++;
+	ifp->tx_bytes += len;
+	return 0;
+}
+
+#define ETH_MIN_FRAME 60 /* without FCS: IEEE 802.3 minimum of 64 less 4 */
+
+int nlrs__eth_output(struct nlrs_stack *s, int ifindex, const uint8_t dst[6], uint16_t type,
+		     struct nlrs_buf *b)
+{
+	struct nlrs_iface *ifp = nlrs__iface(s, ifindex);
+	if (!ifp) {
+		nlrs_buf_free(b);
+		return -NLRS_ENODEV;
+	}
+	uint8_t *p = nlrs_buf_push(b, NLRS_ETH_HLEN);
+	if (!p) {
+		NLRS_INC(s, buf_alloc_fail);
+		nlrs_buf_free(b);
+		return -NLRS_ENOBUFS;
+	}
+	struct nlrs_eth_hdr eh = { .type = type };
+	nlrs_memcpy(eh.dst, dst, 6);
+	nlrs_memcpy(eh.src, ifp->mac, 6);
+	nlrs_eth_emit(p, NLRS_ETH_HLEN, &eh);
+	if (b->tot_len < ETH_MIN_FRAME) {
+		uint16_t pad = (uint16_t)(ETH_MIN_FRAME - b->tot_len);
+		uint8_t *t = nlrs_buf_put(b, pad);
+		if (t)
+			nlrs_memset(t, 0, pad);
+	}
+	return nlrs__dev_transmit(s, ifindex, b);
+}
+
+int nlrs__link_output(struct nlrs_stack *s, int ifindex, uint32_t nexthop, struct nlrs_buf *b)
+{
+	struct nlrs_iface *ifp = nlrs__iface(s, ifindex);
+	if (!ifp) {
+		nlrs_buf_free(b);
+		return -NLRS_ENODEV;
+	}
+	if (ifp->link == NLRS_LINK_RAWIP)
+		return nlrs__dev_transmit(s, ifindex, b);
+	if (nlrs__addr_is_bcast(s, ifindex, nexthop)) {
+		static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+		return nlrs__eth_output(s, ifindex, bcast, NLRS_ETHERTYPE_IPV4, b);
+	}
+	if (nlrs_ipv4_is_multicast(nexthop)) {
+		/* RFC 1112 6.4: 01:00:5e + low 23 bits of the group */
+		uint8_t mc[6] = { 0x01, 0x00, 0x5e, (uint8_t)((nexthop >> 16) & 0x7f),
+				  (uint8_t)(nexthop >> 8), (uint8_t)nexthop };
+		return nlrs__eth_output(s, ifindex, mc, NLRS_ETHERTYPE_IPV4, b);
+	}
+	return nlrs__arp_output(s, ifindex, nexthop, b);
+}
