@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS under -std=c11 */
+#endif
 #include "guard.h"
 #include <stdlib.h>
 #include <string.h>
