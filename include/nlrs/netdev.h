@@ -24,7 +24,9 @@ struct nlrs_netdev;
 
 struct nlrs_netdev_ops {
 	/* One received frame, or NULL with *err = 0 when nothing is waiting,
-	 * or NULL with *err = -errno on a device error. */
+	 * or NULL with *err = -errno on a device error. A wrapper may have
+	 * frames due even when fd is not readable (the fault injector holds
+	 * frames back): call recv after every deadline poll returned too. */
 	struct nlrs_buf *(*recv)(struct nlrs_netdev *d, nlrs_time_t now, int *err);
 	/* Send one frame; consumes it. 0 or -errno. */
 	int (*send)(struct nlrs_netdev *d, struct nlrs_buf *frame, nlrs_time_t now);

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Linux TAP device (Documentation/networking/tuntap.rst): Ethernet frames
+ * through /dev/net/tun with IFF_TAP | IFF_NO_PI, non-blocking.
+ *
+ * Implements: create or attach by name, link up, MTU and the kernel side's
+ * MAC read at open, one read(2) per received frame into one pool buffer,
+ * one writev(2) per sent frame (an iovec per segment).
+ * Does not: multi-queue (IFF_MULTI_QUEUE), vnet headers / offloads
+ * (IFF_VNET_HDR), receive into chains: a frame longer than one buffer's
+ * storage minus NLRS_NETDEV_RX_HEADROOM is counted and dropped.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <linux/if_tun.h>
+
+#include "nlrs/netdev.h"
+#include "netdev_priv.h"
+
+/* Segments one writev may carry; a longer chain is refused (-NLRS_EMSGSIZE). */
+#define TAP_MAX_IOV 64
+
+struct tap {
+	struct nlrs_netdev dev; /* first: the ops get a struct nlrs_netdev * */
+	struct nlrs__tap_stats st;
+};
+
+static struct tap *to_tap(struct nlrs_netdev *d) { return (struct tap *)d; }
+
+static struct nlrs_buf *tap_recv(struct nlrs_netdev *d, nlrs_time_t now, int *err)
+{
+	struct tap *t = to_tap(d);
+	/* Bytes past the buffer land here, so that a frame longer than the
+	 * buffer shows as n > room instead of being silently cut. */
+	uint8_t spill[64];
+	struct iovec iov[2];
+	struct nlrs_buf *b;
+	ssize_t n;
+
+	*err = 0;
+	for (;;) {
+		b = nlrs_buf_alloc(d->pool, NLRS_NETDEV_RX_HEADROOM);
+		if (!b) {
+			/* Pool empty: take the frame off the queue anyway, or
+			 * the fd stays readable and the caller spins. */
+			n = read(d->fd, spill, sizeof(spill));
+			if (n >= 0) {
+				t->st.rx_nobufs++;
+				return NULL;
+			}
+			goto rd_error;
+		}
+		uint16_t room = nlrs_buf_tailroom(b);
+		iov[0].iov_base = b->data;
+		iov[0].iov_len = room;
+		iov[1].iov_base = spill;
+		iov[1].iov_len = sizeof(spill);
+		n = readv(d->fd, iov, 2);
+		if (n < 0) {
+			nlrs_buf_free(b);
+			goto rd_error;
+		}
+		if ((size_t)n > room) {
+			/* Longer than a buffer (the kernel side's MTU is above
+			 * what the pool was sized for): drop, try the next one. */
+			t->st.rx_truncated++;
+			nlrs_buf_free(b);
+			continue;
+		}
+		if (n == 0) {
+			nlrs_buf_free(b);
+			continue;
+		}
+		nlrs_buf_put(b, (uint16_t)n);
+		b->tstamp = now;
+		t->st.rx_frames++;
+		return b;
+	}
+
+rd_error:
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return NULL;
+	*err = -errno;
+	return NULL;
+}
+
+static int tap_send(struct nlrs_netdev *d, struct nlrs_buf *frame, nlrs_time_t now)
+{
+	struct tap *t = to_tap(d);
+	struct iovec iov[TAP_MAX_IOV];
+	int niov = 0;
+	int ret = 0;
+
+	(void)now;
+	for (struct nlrs_buf *s = frame; s; s = s->next) {
+		if (!s->len)
+			continue;
+		if (niov == TAP_MAX_IOV) {
+			ret = -NLRS_EMSGSIZE;
+			goto out;
+		}
+		iov[niov].iov_base = s->data;
+		iov[niov].iov_len = s->len;
+		niov++;
+	}
+	for (;;) {
+		ssize_t n = writev(d->fd, iov, niov);
+		if (n >= 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		ret = -errno;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			/* The TAP queue is full: the frame is lost, like a
+			 * full NIC ring. */
+			t->st.tx_again++;
+			ret = -NLRS_EAGAIN;
+		}
+		goto out;
+	}
+	t->st.tx_frames++;
+out:
+	if (ret)
+		t->st.tx_errors++;
+	nlrs_buf_free(frame);
+	return ret;
+}
+
+static void tap_close(struct nlrs_netdev *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	free(to_tap(d));
+}
+
+static const struct nlrs_netdev_ops tap_ops = {
+	.recv = tap_recv,
+	.send = tap_send,
+	.poll = NULL,
+	.close = tap_close,
+};
+
+void nlrs__tap_stats(const struct nlrs_netdev *d, struct nlrs__tap_stats *out)
+{
+	*out = ((const struct tap *)d)->st;
+}
+
+int nlrs_tap_open(struct nlrs_netdev **out, const char *ifname, struct nlrs_pool *pool)
+{
+	struct ifreq ifr;
+	struct tap *t;
+	int ctl, ret;
+
+	*out = NULL;
+	if (!ifname || !pool || strlen(ifname) >= IFNAMSIZ || strlen(ifname) >= NLRS_IFNAMSIZ)
+		return -NLRS_EINVAL;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -NLRS_ENOMEM;
+	t->dev.ops = &tap_ops;
+	t->dev.pool = pool;
+	t->dev.link = NLRS_LINK_ETHERNET;
+
+	t->dev.fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (t->dev.fd < 0) {
+		ret = -errno;
+		goto err_free;
+	}
+
+	/* TUNSETIFF creates the device, or attaches to an existing TAP of that
+	 * name (persistent, or made by `ip tuntap add`) that nobody holds. */
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	if (ioctl(t->dev.fd, TUNSETIFF, &ifr) < 0) {
+		ret = -errno;
+		goto err_close_tap;
+	}
+	/* The kernel may have expanded a pattern such as "tap%d". */
+	memcpy(t->dev.name, ifr.ifr_name, sizeof(t->dev.name) - 1);
+
+	ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ctl < 0) {
+		ret = -errno;
+		goto err_close_tap;
+	}
+	if (ioctl(ctl, SIOCGIFFLAGS, &ifr) < 0) {
+		ret = -errno;
+		goto err_close_ctl;
+	}
+	if (!(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(ctl, SIOCSIFFLAGS, &ifr) < 0) {
+			ret = -errno;
+			goto err_close_ctl;
+		}
+	}
+	if (ioctl(ctl, SIOCGIFMTU, &ifr) < 0) {
+		ret = -errno;
+		goto err_close_ctl;
+	}
+	/* The interface MTU is the IP MTU; Ethernet frames are 14 bytes longer. */
+	t->dev.mtu = ifr.ifr_mtu > 0 && ifr.ifr_mtu <= 65535 ? (uint16_t)ifr.ifr_mtu : 1500;
+	if (ioctl(ctl, SIOCGIFHWADDR, &ifr) < 0) {
+		ret = -errno;
+		goto err_close_ctl;
+	}
+	memcpy(t->dev.mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(ctl);
+
+	*out = &t->dev;
+	return 0;
+
+err_close_ctl:
+	close(ctl);
+err_close_tap:
+	close(t->dev.fd);
+err_free:
+	free(t);
+	return ret;
+}
