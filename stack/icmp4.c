@@ -55,7 +55,8 @@ static void handle_error(struct nlrs_stack *s, struct nlrs_buf *b, const struct 
 		return;
 	}
 	NLRS_INC(s, icmp_rx_errors);
-	if (inner.proto == NLRS_IPPROTO_UDP)
+	/* Only a first fragment carries the transport ports. */
+	if (inner.proto == NLRS_IPPROTO_UDP && inner.frag_off == 0)
 		nlrs__udp_icmp_error(s, &inner, l4, l4len, err_from_icmp(ic->type, ic->code));
 }
 

@@ -31,7 +31,8 @@ struct nlrs_eth_hdr {
 int nlrs_eth_parse(const uint8_t *p, size_t len, struct nlrs_eth_hdr *h);
 
 /* Write the header (with h->ntags tags); returns bytes written
- * (14 + 4 * ntags) or NLRS_WIRE_NOSPACE. h->hlen is ignored. */
+ * (14 + 4 * ntags), NLRS_WIRE_NOSPACE, or NLRS_WIRE_BAD_FORMAT if
+ * ntags > NLRS_ETH_MAX_TAGS. h->hlen is ignored. */
 int nlrs_eth_emit(uint8_t *p, size_t len, const struct nlrs_eth_hdr *h);
 
 static inline int nlrs_eth_is_broadcast(const uint8_t *mac)

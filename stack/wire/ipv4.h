@@ -47,7 +47,8 @@ int nlrs_ipv4_opts_check(const uint8_t *opts, size_t optlen);
 
 /* Write a header of 20 + h->optlen bytes (optlen a multiple of 4, <= 40)
  * with the checksum computed. h->hlen and h->csum are ignored. Returns the
- * header length, NLRS_WIRE_NOSPACE or NLRS_WIRE_BAD_OPTION. */
+ * header length, NLRS_WIRE_NOSPACE, NLRS_WIRE_BAD_OPTION, or
+ * NLRS_WIRE_BAD_FORMAT if frag_off is not a multiple of 8. */
 int nlrs_ipv4_emit(uint8_t *p, size_t len, const struct nlrs_ipv4_hdr *h);
 
 /* Address classes (host order). */
