@@ -75,7 +75,10 @@ int nlrs_sock_setopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int va
 int nlrs_sock_getopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int *value);
 int nlrs_sock_getname(struct nlrs_stack *s, int sd, struct nlrs_endpoint *local,
 		      struct nlrs_endpoint *peer);
-/* Called from inside the stack whenever events on sd may have changed. */
+/* Called from inside the stack whenever events on sd may have changed.
+ * The callback must not call back into the stack (no nlrs_sock_* or
+ * nlrs_stack_* calls): note the events and act once the stack call that
+ * invoked it has returned. */
 int nlrs_sock_set_callback(struct nlrs_stack *s, int sd, nlrs_sock_cb cb, void *ctx);
 
 #ifdef __cplusplus
