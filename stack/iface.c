@@ -315,9 +315,19 @@ int nlrs__eth_output(struct nlrs_stack *s, int ifindex, const uint8_t dst[6], ui
 	}
 	uint8_t *p = nlrs_buf_push(b, NLRS_ETH_HLEN);
 	if (!p) {
-		NLRS_INC(s, buf_alloc_fail);
-		nlrs_buf_free(b);
-		return -NLRS_ENOBUFS;
+		/* No headroom (a packet from a raw-IP link being forwarded):
+		 * put the link header in a segment of its own. */
+		struct nlrs_buf *h = nlrs_buf_alloc(&s->pool, NLRS_BUF_HEADROOM);
+		if (!h) {
+			NLRS_INC(s, buf_alloc_fail);
+			nlrs_buf_free(b);
+			return -NLRS_ENOBUFS;
+		}
+		h->flags = b->flags;
+		h->ifindex = b->ifindex;
+		nlrs_buf_cat(h, b);
+		b = h;
+		p = nlrs_buf_push(b, NLRS_ETH_HLEN);
 	}
 	struct nlrs_eth_hdr eh = { .type = type };
 	nlrs_memcpy(eh.dst, dst, 6);

@@ -186,8 +186,11 @@ int nlrs_sock_connect(struct nlrs_stack *s, int sd, const struct nlrs_endpoint *
 		return -NLRS_EAFNOSUPPORT;
 	if (so->type == NLRS_SOCK_DGRAM && !peer->port)
 		return -NLRS_EINVAL;
-	if (nlrs__addr_is_bcast(s, -1, peer->v4) && !(so->flags & NLRS_SOCKF_BROADCAST))
-		return -NLRS_EACCES;
+	if (!(so->flags & NLRS_SOCKF_BROADCAST)) {
+		for (int i = -1; i < s->cfg.max_ifaces; i++)
+			if (nlrs__addr_is_bcast(s, i, peer->v4))
+				return -NLRS_EACCES;
+	}
 	int rc = autobind(s, sd);
 	if (rc)
 		return rc;

@@ -192,11 +192,18 @@ bool nlrs__bucket_take(struct nlrs_bucket *b, nlrs_time_t now, uint32_t rate, ui
 {
 	uint64_t cap = (uint64_t)burst * 1000u;
 	if (now > b->last) {
-		/* rate tokens per second = rate milli-tokens per millisecond */
+		/* rate tokens per second = rate milli-tokens per millisecond.
+		 * Advance `last` only by the time actually converted, so that
+		 * frequent calls do not throw fractions of a token away. */
 		uint64_t add = (now - b->last) * rate / 1000u;
 		uint64_t t = b->tokens + add;
-		b->tokens = (uint32_t)(t > cap ? cap : t);
-		b->last = now;
+		if (t >= cap) {
+			b->tokens = (uint32_t)cap;
+			b->last = now;
+		} else if (add) {
+			b->tokens = (uint32_t)t;
+			b->last += add * 1000u / rate;
+		}
 	}
 	if (b->tokens < 1000u)
 		return false;

@@ -93,7 +93,12 @@ unsigned nlrs__wheel_run(struct nlrs_wheel *w, nlrs_time_t now)
 			struct nlrs_timer *t = *pp;
 			if (t->expires <= now) {
 				unlink_timer(t);
-				link_timer(&due, t);
+				/* Keep the due list in expiry order (ties: arming order
+				 * is not promised). Due lists are short. */
+				struct nlrs_timer **dp = &due;
+				while (*dp && (*dp)->expires <= t->expires)
+					dp = &(*dp)->next;
+				link_timer(dp, t);
 			} else {
 				pp = &t->next;
 			}
@@ -126,7 +131,9 @@ nlrs_time_t nlrs__wheel_next(const struct nlrs_wheel *w)
 		for (; t; t = t->next)
 			if (t->expires < best)
 				best = t->expires;
-		if (best != NLRS_TIME_NEVER && best / NLRS_WHEEL_TICK <= tick)
+		/* Timers armed for a past time sit one slot ahead of the
+		 * current one: look at both before answering. */
+		if (i >= 1 && best != NLRS_TIME_NEVER && best / NLRS_WHEEL_TICK <= tick)
 			return best;
 	}
 	return best;

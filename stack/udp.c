@@ -19,14 +19,15 @@
 
 /* Score a socket for (dst, dport) from (src, sport); -1 if it does not match. */
 static int match(const struct nlrs_sock *so, uint32_t src, uint16_t sport, uint32_t dst,
-		 uint16_t dport, bool bcast)
+		 uint16_t dport)
 {
 	if (so->type != NLRS_SOCK_DGRAM || !(so->flags & NLRS_SOCKF_BOUND) || so->local.port != dport)
 		return -1;
 	int score = 0;
 	if (so->local.v4) {
-		/* A socket bound to a unicast address does not hear broadcasts. */
-		if (bcast || so->local.v4 != dst)
+		/* A socket bound to a unicast address does not hear broadcasts;
+		 * one bound to a group or broadcast address hears only that. */
+		if (so->local.v4 != dst)
 			return -1;
 		score += 1;
 	}
@@ -73,7 +74,7 @@ void nlrs__udp_input(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlrs
 
 	int best = -1, best_score = -1;
 	for (unsigned i = 0; i < s->cfg.sockets; i++) {
-		int sc = match(&s->socks[i], ih->src, uh.sport, ih->dst, uh.dport, bcast);
+		int sc = match(&s->socks[i], ih->src, uh.sport, ih->dst, uh.dport);
 		if (sc < 0)
 			continue;
 		if (bcast && best >= 0) {
@@ -131,8 +132,10 @@ int nlrs__udp_output(struct nlrs_stack *s, int sd, const void *data, size_t len,
 {
 	struct nlrs_sock *so = &s->socks[sd];
 	uint32_t src = so->local.v4 ? so->local.v4 : nlrs__ip_select_src(s, to->v4);
-	if (!src && !nlrs_ipv4_is_limited_bcast(to->v4))
+	if (!src && !nlrs_ipv4_is_limited_bcast(to->v4)) {
+		NLRS_INC(s, ip_tx_no_route);
 		return -NLRS_ENETUNREACH;
+	}
 	if (!src) {
 		/* Limited broadcast: from the interface it leaves by. */
 		for (int i = 0; i < s->cfg.max_ifaces && !src; i++)
