@@ -17,6 +17,7 @@
 #include "core.h"
 #include "wire/arp.h"
 #include "wire/eth.h"
+#include "wire/icmp4.h"
 
 static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -32,19 +33,32 @@ static struct nlrs_arp_entry *entry_find(struct nlrs_stack *s, int ifindex, uint
 	return NULL;
 }
 
-static void entry_drop_queue(struct nlrs_stack *s, struct nlrs_arp_entry *e, bool count)
+static void entry_drop_queue(struct nlrs_stack *s, struct nlrs_arp_entry *e, bool notify)
 {
-	if (count)
-		NLRS_ADD(s, arp_resolve_failed, e->qlen);
-	nlrs_buf_free_queue(e->qhead);
+	struct nlrs_buf *q = e->qhead;
 	e->qhead = e->qtail = NULL;
+	s->arp_queued -= e->qlen;
 	e->qlen = 0;
+	while (q) {
+		struct nlrs_buf *b = q;
+		q = q->qnext;
+		b->qnext = NULL;
+		NLRS_INC(s, arp_resolve_failed);
+		if (notify) {
+			/* RFC 1812 5.2.7.1: a forwarded packet whose next hop
+			 * never answered gets host unreachable. Our own packets
+			 * need none: the sender is us. */
+			if (b->len >= NLRS_IPV4_HLEN && !nlrs__addr_is_local(s, nlrs_rd32(b->data + 12), NULL))
+				nlrs__icmp_error(s, b, NLRS_ICMP_DEST_UNREACH, NLRS_ICMP_HOST_UNREACH, 0);
+		}
+		nlrs_buf_free(b);
+	}
 }
 
 static void entry_free(struct nlrs_stack *s, struct nlrs_arp_entry *e)
 {
 	nlrs__timer_cancel(&s->wheel, &e->timer);
-	entry_drop_queue(s, e, true);
+	entry_drop_queue(s, e, false); /* flush or eviction: no ICMP */
 	e->state = NLRS_ARP_FREE;
 	e->ifindex = -1;
 }
@@ -126,6 +140,7 @@ static void flush_queue(struct nlrs_stack *s, struct nlrs_arp_entry *e)
 {
 	struct nlrs_buf *q = e->qhead;
 	e->qhead = e->qtail = NULL;
+	s->arp_queued -= e->qlen;
 	e->qlen = 0;
 	while (q) {
 		struct nlrs_buf *b = q;
@@ -191,7 +206,9 @@ int nlrs__arp_output(struct nlrs_stack *s, int ifindex, uint32_t nexthop, struct
 		if (send_request(s, e, false))
 			e->tries = 1;
 	}
-	if (e->qlen >= s->cfg.arp_queue_len) {
+	/* Per neighbour, and stack-wide: waiting packets may hold at most a
+	 * quarter of the pool, so a burst to dead hosts cannot drain it. */
+	if (e->qlen >= s->cfg.arp_queue_len || s->arp_queued >= s->cfg.buffers / 4u) {
 		NLRS_INC(s, arp_queue_full);
 		nlrs_buf_free(b);
 		return -NLRS_ENOBUFS;
@@ -203,6 +220,7 @@ int nlrs__arp_output(struct nlrs_stack *s, int ifindex, uint32_t nexthop, struct
 		e->qhead = b;
 	e->qtail = b;
 	e->qlen++;
+	s->arp_queued++;
 	return 0;
 }
 

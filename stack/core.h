@@ -151,6 +151,7 @@ struct nlrs_stack {
 	struct nlrs_arp_entry *arp;
 	struct nlrs_reasm *reasm;
 	uint32_t reasm_bytes;
+	uint32_t arp_queued;  /* packets waiting for ARP, all neighbours */
 	struct nlrs_sock *socks;
 	struct nlrs_buf *loopq_head, *loopq_tail;
 	struct nlrs_bucket icmp_bucket, arp_bucket;

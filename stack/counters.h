@@ -47,6 +47,7 @@
 	X(ip_tx_no_route, "drop: no route to the destination") \
 	X(ip_tx_frag_needed, "drop: larger than the MTU with DF set") \
 	X(ip_fwd, "IPv4 packets forwarded") \
+	X(ip_fwd_bad_dest, "drop: destination never forwarded (loopback, 0/8, class E, directed broadcast)") \
 	X(ip_fwd_ttl_exceeded, "drop: TTL ran out while forwarding (ICMP time exceeded sent)") \
 	X(ip_loopback, "IPv4 packets delivered to ourselves") \
 	X(frag_rx, "IPv4 fragments received") \

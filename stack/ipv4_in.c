@@ -29,6 +29,12 @@ static void count_parse_error(struct nlrs_stack *s, int rc)
 
 static void forward(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlrs_ipv4_hdr *h)
 {
+	/* RFC 1812 5.3.7: never forward to loopback, 0/8 or class E. */
+	if (nlrs_ipv4_is_loopback(h->dst) || nlrs_ipv4_is_zeronet(h->dst) ||
+	    nlrs_ipv4_is_class_e(h->dst)) {
+		NLRS_INC(s, ip_fwd_bad_dest);
+		goto drop;
+	}
 	/* RFC 1812 5.3.1: a packet whose TTL would reach zero is answered
 	 * with time exceeded, code 0, and not forwarded. */
 	if (h->ttl <= 1) {
@@ -41,6 +47,11 @@ static void forward(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlrs_
 	if (nlrs__route_lookup(s, h->dst, &ifindex, &nexthop)) {
 		NLRS_INC(s, ip_tx_no_route);
 		nlrs__icmp_error(s, b, NLRS_ICMP_DEST_UNREACH, NLRS_ICMP_NET_UNREACH, 0);
+		goto drop;
+	}
+	/* RFC 2644: directed broadcasts are not forwarded by default. */
+	if (nlrs__addr_is_bcast(s, ifindex, h->dst)) {
+		NLRS_INC(s, ip_fwd_bad_dest);
 		goto drop;
 	}
 	if (nlrs_buf_shared(b)) {

@@ -50,7 +50,8 @@ int nlrs__raw_output(struct nlrs_stack *s, int sd, const void *data, size_t len,
 			return -NLRS_ENOBUFS;
 		}
 		struct nlrs_ip_out o = {
-			.src = so->local.v4,
+			/* RFC 1122 3.2.1.3: never a group or broadcast source */
+			.src = nlrs__addr_is_local(s, so->local.v4, NULL) ? so->local.v4 : 0,
 			.dst = to->v4,
 			.proto = so->proto,
 			.ttl = so->ttl,

@@ -302,9 +302,12 @@ int nlrs_sock_setopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int va
 				  : (so->flags & (uint8_t)~NLRS_SOCKF_BROADCAST);
 		return 0;
 	case NLRS_IP_TTL:
-		if (value == -1)
-			value = 0; /* back to the stack default */
-		if (value < 0 || value > 255)
+		/* Linux: 1..255, or -1 for the default; 0 is EINVAL. */
+		if (value == -1) {
+			so->ttl = 0;
+			return 0;
+		}
+		if (value < 1 || value > 255)
 			return -NLRS_EINVAL;
 		so->ttl = (uint8_t)value;
 		return 0;

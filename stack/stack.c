@@ -202,7 +202,7 @@ bool nlrs__bucket_take(struct nlrs_bucket *b, nlrs_time_t now, uint32_t rate, ui
 			b->last = now;
 		} else if (add) {
 			b->tokens = (uint32_t)t;
-			b->last += add * 1000u / rate;
+			b->last += (add * 1000u + rate - 1) / rate; /* round up: never mint twice */
 		}
 	}
 	if (b->tokens < 1000u)

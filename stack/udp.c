@@ -131,7 +131,13 @@ int nlrs__udp_output(struct nlrs_stack *s, int sd, const void *data, size_t len,
 		     const struct nlrs_endpoint *to)
 {
 	struct nlrs_sock *so = &s->socks[sd];
-	uint32_t src = so->local.v4 ? so->local.v4 : nlrs__ip_select_src(s, to->v4);
+	/* RFC 1122 3.2.1.3: a group or broadcast address bound for receiving
+	 * is never a source; the route picks one, as on Linux. */
+	uint32_t src = so->local.v4 && !nlrs_ipv4_is_multicast(so->local.v4) &&
+				!nlrs_ipv4_is_limited_bcast(so->local.v4) &&
+				nlrs__addr_is_local(s, so->local.v4, NULL)
+			       ? so->local.v4
+			       : nlrs__ip_select_src(s, to->v4);
 	if (!src && !nlrs_ipv4_is_limited_bcast(to->v4)) {
 		NLRS_INC(s, ip_tx_no_route);
 		return -NLRS_ENETUNREACH;
