@@ -197,9 +197,13 @@ static void setup_quiet(void)
 Test(capture, full_disk_is_counted_logged_once_and_traffic_goes_on, .init = setup_quiet)
 {
 	/* RLIMIT_FSIZE stands in for a full disk: writes past 4 KiB fail
-	 * with EFBIG (the signal is ignored). This test runs in its own
-	 * process, so the limit ends with it. */
-	struct rlimit rl = { 4096, 4096 };
+	 * with EFBIG (the signal is ignored). Only the soft limit moves, and
+	 * it is put back before the end: sanitizer runtimes write reports at
+	 * exit and must not die of it. */
+	struct rlimit old_rl, rl;
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old_rl), 0);
+	rl = old_rl;
+	rl.rlim_cur = 4096;
 	struct nlrs__capture_stats st;
 	int err;
 	signal(SIGXFSZ, SIG_IGN);
@@ -220,6 +224,7 @@ Test(capture, full_disk_is_counted_logged_once_and_traffic_goes_on, .init = setu
 	cr_assert_gt(st.write_errors, 0);
 	cr_assert_lt(st.frames, 100);
 	nlrs_netdev_close(cap);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old_rl), 0);
 	cr_assert_leq(file_size(), 4096);
 	char want[160];
 	snprintf(want, sizeof(want), "nlrs: capture %s: write failed: %s; capture stopped\n", path,
