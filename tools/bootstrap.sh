@@ -19,7 +19,7 @@ NLRS_PACKAGES=(
 	iproute2 iputils-ping socat netcat-openbsd tshark tcpdump
 	python3 python3-scapy
 	gcc-arm-none-eabi libnewlib-arm-none-eabi
-	procps psmisc
+	procps psmisc groff-base
 )
 
 nlrs__log() { printf '==> %s\n' "$*" >&2; }
