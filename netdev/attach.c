@@ -14,6 +14,19 @@ static int attach_transmit(void *ctx, struct nlrs_buf *frame)
 	return nlrs_netdev_send(ctx, frame, nlrs_clock_now());
 }
 
+void nlrs_netdev_counters(const struct nlrs_netdev *d, struct nlrs_dev_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (; d; d = d->lower)
+		if (d->ops->counters)
+			d->ops->counters(d, out);
+}
+
+static void attach_counters(void *ctx, struct nlrs_dev_counters *out)
+{
+	nlrs_netdev_counters(ctx, out);
+}
+
 int nlrs_netdev_attach(struct nlrs_stack *s, struct nlrs_netdev *d, const char *name,
 		       const uint8_t mac[6])
 {
@@ -31,6 +44,7 @@ int nlrs_netdev_attach(struct nlrs_stack *s, struct nlrs_netdev *d, const char *
 	    ic.mtu > d->pool->bufsize - NLRS_BUF_HEADROOM)
 		ic.mtu = (uint16_t)(d->pool->bufsize - NLRS_BUF_HEADROOM);
 	ic.transmit = attach_transmit;
+	ic.counters = attach_counters;
 	ic.ctx = d;
 	if (d->link == NLRS_LINK_ETHERNET) {
 		if (mac) {

@@ -257,11 +257,19 @@ static void fault_close(struct nlrs_netdev *d)
 	free(f);
 }
 
+static void fault_counters(const struct nlrs_netdev *d, struct nlrs_dev_counters *acc)
+{
+	struct nlrs_fault_stats st;
+	nlrs_fault_stats(d, &st);
+	acc->fault_drops += st.dropped + st.oversize + st.rate_limited;
+}
+
 static const struct nlrs_netdev_ops fault_ops = {
 	.recv = fault_recv,
 	.send = fault_send,
 	.poll = fault_poll,
 	.close = fault_close,
+	.counters = fault_counters,
 };
 
 void nlrs_fault_stats(const struct nlrs_netdev *d, struct nlrs_fault_stats *out)

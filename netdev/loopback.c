@@ -111,11 +111,20 @@ static void lo_close(struct nlrs_netdev *d)
 	free(lo);
 }
 
+static void lo_counters(const struct nlrs_netdev *d, struct nlrs_dev_counters *acc)
+{
+	struct nlrs__loopback_stats st;
+	nlrs__loopback_stats(d, &st);
+	acc->rx_drops += st.nobufs;
+	acc->tx_drops += st.queue_full;
+}
+
 static const struct nlrs_netdev_ops lo_ops = {
 	.recv = lo_recv,
 	.send = lo_send,
 	.poll = NULL,
 	.close = lo_close,
+	.counters = lo_counters,
 };
 
 void nlrs__loopback_stats(const struct nlrs_netdev *d, struct nlrs__loopback_stats *out)

@@ -141,16 +141,46 @@ static void tap_close(struct nlrs_netdev *d)
 	free(to_tap(d));
 }
 
+static void tap_counters(const struct nlrs_netdev *d, struct nlrs_dev_counters *acc)
+{
+	struct nlrs__tap_stats st;
+	nlrs__tap_stats(d, &st);
+	acc->rx_drops += st.rx_truncated + st.rx_nobufs;
+	acc->tx_drops += st.tx_errors + st.tx_again;
+}
+
 static const struct nlrs_netdev_ops tap_ops = {
 	.recv = tap_recv,
 	.send = tap_send,
 	.poll = NULL,
 	.close = tap_close,
+	.counters = tap_counters,
 };
 
 void nlrs__tap_stats(const struct nlrs_netdev *d, struct nlrs__tap_stats *out)
 {
 	*out = ((const struct tap *)d)->st;
+}
+
+int nlrs_tap_set_mtu(struct nlrs_netdev *d, uint16_t mtu)
+{
+	struct ifreq ifr;
+	int ctl, ret = 0;
+
+	if (!d || d->ops != &tap_ops || mtu < 68) /* RFC 791: 68 at least */
+		return -NLRS_EINVAL;
+	ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ctl < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, d->name, strnlen(d->name, IFNAMSIZ - 1));
+	ifr.ifr_mtu = mtu;
+	if (ioctl(ctl, SIOCSIFMTU, &ifr) < 0)
+		ret = -errno;
+	else
+		d->mtu = mtu;
+	close(ctl);
+	return ret;
 }
 
 int nlrs_tap_open(struct nlrs_netdev **out, const char *ifname, struct nlrs_pool *pool)

@@ -279,7 +279,9 @@ void nlrs__arp_input(struct nlrs_stack *s, int ifindex, struct nlrs_buf *b)
 	}
 	/* ... then add the sender if the packet was for us. An RFC 5227 probe
 	 * (sender 0.0.0.0) is answered but not cached. */
-	if (!merged && a.spa) {
+	/* A new entry only for a sender on one of our prefixes (as Linux):
+	 * we would never route to an off-link neighbour directly. */
+	if (!merged && a.spa && nlrs__addr_on_link(s, ifindex, a.spa)) {
 		if (e) /* FAILED entry: the neighbour is back */
 			entry_free(s, e);
 		e = entry_alloc(s, ifindex, a.spa);

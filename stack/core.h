@@ -70,6 +70,7 @@ struct nlrs_iface {
 	uint32_t addr[NLRS_MAX_IFADDRS];
 	uint8_t plen[NLRS_MAX_IFADDRS];
 	nlrs_transmit_fn transmit;
+	nlrs_dev_counters_fn counters;
 	void *ctx;
 	char name[NLRS_IFNAMSIZ];
 	uint64_t rx_packets, rx_bytes, rx_drops;
@@ -175,6 +176,8 @@ struct nlrs_iface *nlrs__iface(struct nlrs_stack *s, int ifindex);
 bool nlrs__addr_is_local(const struct nlrs_stack *s, uint32_t addr, int *ifindex);
 /* Directed broadcast of one of ifindex's prefixes, or 255.255.255.255. */
 bool nlrs__addr_is_bcast(const struct nlrs_stack *s, int ifindex, uint32_t addr);
+/* Is addr inside one of ifindex's connected prefixes? */
+bool nlrs__addr_on_link(const struct nlrs_stack *s, int ifindex, uint32_t addr);
 /* A source address of ifindex for talking to dst (same prefix first). 0 if none. */
 uint32_t nlrs__iface_src(const struct nlrs_stack *s, int ifindex, uint32_t dst);
 /* Route lookup: output interface and next hop; 0 or -NLRS_ENETUNREACH. */

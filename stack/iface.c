@@ -49,6 +49,7 @@ int nlrs_iface_add(struct nlrs_stack *s, const struct nlrs_iface_config *cfg)
 			ifp->mtu = (uint16_t)(s->cfg.buf_size - NLRS_BUF_HEADROOM);
 		nlrs_memcpy(ifp->mac, cfg->mac, 6);
 		ifp->transmit = cfg->transmit;
+		ifp->counters = cfg->counters;
 		ifp->ctx = cfg->ctx;
 		size_t n = 0;
 		while (cfg->name[n] && n < NLRS_IFNAMSIZ - 1) {
@@ -178,6 +179,8 @@ int nlrs_iface_info(const struct nlrs_stack *s, int ifindex, struct nlrs_iface_i
 	out->tx_packets = ifp->tx_packets;
 	out->tx_bytes = ifp->tx_bytes;
 	out->tx_errors = ifp->tx_errors;
+	if (ifp->counters)
+		ifp->counters(ifp->ctx, &out->dev);
 	return 0;
 }
 
@@ -215,6 +218,19 @@ bool nlrs__addr_is_bcast(const struct nlrs_stack *s, int ifindex, uint32_t addr)
 		/* RFC 1122 3.3.6: the all-ones host part of a connected prefix
 		 * (not for /31 and /32, RFC 3021). */
 		if (ifp->plen[j] < 31 && addr == ((ifp->addr[j] & m) | ~m))
+			return true;
+	}
+	return false;
+}
+
+bool nlrs__addr_on_link(const struct nlrs_stack *s, int ifindex, uint32_t addr)
+{
+	const struct nlrs_iface *ifp = iface_c(s, ifindex);
+	if (!ifp)
+		return false;
+	for (unsigned j = 0; j < ifp->naddr; j++) {
+		uint32_t m = prefix_mask(ifp->plen[j]);
+		if ((addr & m) == (ifp->addr[j] & m))
 			return true;
 	}
 	return false;

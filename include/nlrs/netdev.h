@@ -34,6 +34,9 @@ struct nlrs_netdev_ops {
 	 * (NLRS_TIME_NEVER if none). May be NULL. */
 	nlrs_time_t (*poll)(struct nlrs_netdev *d, nlrs_time_t now);
 	void (*close)(struct nlrs_netdev *d);
+	/* Add this layer's own drops to *acc (not the layer below's).
+	 * May be NULL. */
+	void (*counters)(const struct nlrs_netdev *d, struct nlrs_dev_counters *acc);
 };
 
 struct nlrs_netdev {
@@ -65,9 +68,17 @@ static inline void nlrs_netdev_close(struct nlrs_netdev *d)
 		d->ops->close(d);
 }
 
+/* Drops of the whole chain: every layer's counters added up. */
+void nlrs_netdev_counters(const struct nlrs_netdev *d, struct nlrs_dev_counters *out);
+
 /* Create (or attach to an existing) TAP device `ifname` in the current
  * network namespace, non-blocking, and set its link up. Returns 0 or -errno. */
 int nlrs_tap_open(struct nlrs_netdev **out, const char *ifname, struct nlrs_pool *pool);
+
+/* Set the TAP device's link MTU, the kernel side's too (both ends share
+ * one link; SIOCSIFMTU needs CAP_NET_ADMIN). d must come from nlrs_tap_open,
+ * not a wrapper. Returns 0 or -errno (-NLRS_EINVAL below 68). */
+int nlrs_tap_set_mtu(struct nlrs_netdev *d, uint16_t mtu);
 
 /* A raw-IP loopback: what is sent comes back on recv. fd is an eventfd that
  * is readable while frames wait. */

@@ -108,6 +108,15 @@ enum nlrs_link {
 	NLRS_LINK_RAWIP = 2,    /* bare IP packets: TUN, SLIP, loopback */
 };
 
+/* Drops that happened in the device layer, below the stack: frames too
+ * big for a buffer, no buffer free, a full device queue, injected faults. */
+struct nlrs_dev_counters {
+	uint64_t rx_drops;    /* received frames the device could not hand up */
+	uint64_t tx_drops;    /* frames the device could not send */
+	uint64_t fault_drops; /* frames a fault injector dropped on purpose */
+};
+typedef void (*nlrs_dev_counters_fn)(void *ctx, struct nlrs_dev_counters *out);
+
 /* Hand one frame to the device. The device consumes `frame` (it frees it,
  * now or after it is sent). Return 0, or -errno (counted as a tx error). */
 typedef int (*nlrs_transmit_fn)(void *ctx, struct nlrs_buf *frame);
@@ -119,6 +128,7 @@ struct nlrs_iface_config {
 	uint16_t mtu;          /* IP MTU; 0 means 1500 */
 	nlrs_transmit_fn transmit;
 	void *ctx;
+	nlrs_dev_counters_fn counters; /* optional; called with ctx */
 };
 
 /* Returns the new interface index (>= 0) or -errno. Interfaces start down. */
@@ -159,6 +169,7 @@ struct nlrs_iface_info {
 	uint8_t prefixlen[NLRS_MAX_IFADDRS];
 	uint64_t rx_packets, rx_bytes, rx_drops;
 	uint64_t tx_packets, tx_bytes, tx_errors;
+	struct nlrs_dev_counters dev; /* zero if the device reports none */
 };
 int nlrs_iface_count(const struct nlrs_stack *s);
 int nlrs_iface_info(const struct nlrs_stack *s, int ifindex, struct nlrs_iface_info *out);

@@ -111,6 +111,12 @@ static int dev_setup(struct nlrsd *d, const struct nlrsd_config *cfg, const stru
 			  ifc->type == NLRSD_IF_TAP ? "TAP" : "loopback", strerror(-rc));
 		return rc;
 	}
+	/* One link, one MTU: the kernel side of the TAP follows --mtu. */
+	if (ifc->type == NLRSD_IF_TAP && ifc->mtu && (rc = nlrs_tap_set_mtu(nd, ifc->mtu))) {
+		nlrsd_log(NLRS_LOG_ERR, "%s: cannot set MTU %u: %s", ifc->name, ifc->mtu,
+			  strerror(-rc));
+		goto err_close;
+	}
 	if (fault_configured(&cfg->fault)) {
 		rc = nlrs_fault_wrap(&w, nd, &cfg->fault, 0);
 		if (rc) {

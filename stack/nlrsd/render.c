@@ -229,7 +229,7 @@ static int64_t ms_until(nlrs_time_t t, nlrs_time_t now)
 
 /* ---- text tables ---- */
 
-#define TABLE_MAX_COLS 12
+#define TABLE_MAX_COLS 16
 
 struct table {
 	unsigned ncol;
@@ -327,11 +327,12 @@ out:
 static void text_interfaces(struct nlrsd_sb *sb, const struct nlrs_stack *s)
 {
 	static const char *const head[] = { ">INDEX", "NAME", "LINK", "MAC", ">MTU", "STATE",
-		">RX-PACKETS", ">RX-BYTES", ">RX-DROPS", ">TX-PACKETS", ">TX-BYTES", ">TX-ERRORS" };
+		">RX-PACKETS", ">RX-BYTES", ">RX-DROPS", ">TX-PACKETS", ">TX-BYTES", ">TX-ERRORS",
+		">DEV-RX-DROPS", ">DEV-TX-DROPS", ">FAULT-DROPS" };
 	struct table t;
 	int n = nlrs_iface_count(s);
 
-	table_init(&t, 12, head);
+	table_init(&t, 15, head);
 	for (int i = 0; i < n; i++) {
 		struct nlrs_iface_info ii;
 		char mac[18];
@@ -351,6 +352,9 @@ static void text_interfaces(struct nlrsd_sb *sb, const struct nlrs_stack *s)
 		table_cell(&t, "%" PRIu64, ii.tx_packets);
 		table_cell(&t, "%" PRIu64, ii.tx_bytes);
 		table_cell(&t, "%" PRIu64, ii.tx_errors);
+		table_cell(&t, "%" PRIu64, ii.dev.rx_drops);
+		table_cell(&t, "%" PRIu64, ii.dev.tx_drops);
+		table_cell(&t, "%" PRIu64, ii.dev.fault_drops);
 	}
 	table_render(sb, &t);
 }
@@ -386,9 +390,11 @@ static void json_interfaces(struct nlrsd_sb *sb, const struct nlrs_stack *s)
 		nlrsd_sb_printf(sb,
 				"],\"rx_packets\":%" PRIu64 ",\"rx_bytes\":%" PRIu64
 				",\"rx_drops\":%" PRIu64 ",\"tx_packets\":%" PRIu64
-				",\"tx_bytes\":%" PRIu64 ",\"tx_errors\":%" PRIu64 "}",
+				",\"tx_bytes\":%" PRIu64 ",\"tx_errors\":%" PRIu64
+				",\"dev_rx_drops\":%" PRIu64 ",\"dev_tx_drops\":%" PRIu64
+				",\"fault_drops\":%" PRIu64 "}",
 				ii.rx_packets, ii.rx_bytes, ii.rx_drops, ii.tx_packets, ii.tx_bytes,
-				ii.tx_errors);
+				ii.tx_errors, ii.dev.rx_drops, ii.dev.tx_drops, ii.dev.fault_drops);
 	}
 	nlrsd_sb_printf(sb, "]");
 }

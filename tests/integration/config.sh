@@ -52,8 +52,8 @@ ready() {
 }
 wait_until 10 "nlrsd to come up from $CONF" ready
 nlrs_linux_side $TAP
-# The MTU setting is the stack's; the Linux side is configured like any peer.
-nlrs_ns ip link set $TAP mtu 1400
+# One link, one MTU: nlrsd sets the kernel side of its TAP device as well.
+assert_eq "kernel-side TAP MTU" 1400 "$(nlrs_ns cat /sys/class/net/$TAP/mtu)"
 
 assert_eq "interface MAC" "$MAC" "$(stack_mac $TAP)"
 assert_eq "interface MTU" 1400 "$(nlrs_json interfaces "[i['mtu'] for i in d['interfaces'] if i['name'] == '$TAP'][0]")"

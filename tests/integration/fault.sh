@@ -51,6 +51,10 @@ assert_between "echo requests that reached nlrsd (of 200)" "$reps" 50 150
 assert_between "echo replies that reached Linux (of 200)" "$recv" 10 90
 assert_le "replies received <= replies nlrsd sent" "$recv" "$reps"
 assert_between "packet loss %" "$(ping_loss "$out")" 55 95
+# Injected drops are visible in nlrsctl: about half of the 200 requests, the
+# ~40 ARP requests and the ~100 replies, on the interface that dropped them.
+fdrops=$(nlrs_json interfaces "d['interfaces'][0]['fault_drops']")
+assert_between "fault_drops shown by nlrsctl" "$fdrops" 80 250
 nlrs_stop_nlrsd
 assert_eq "nlrsd exit status" 0 "$NLRSD_RC"
 

@@ -66,6 +66,16 @@ static void assert_request(unsigned i, uint32_t tpa, bool unicast)
 	cr_assert_eq(r.arp.tpa, tpa);
 }
 
+CORE_TEST(arp, request_from_off_link_sender_is_answered_but_not_cached)
+{
+	/* 203.0.113.9 is on none of our prefixes: we answer, like Linux, but
+	 * never learn a neighbour we would not route to directly. */
+	inject_arp(NLRS_ARP_REQUEST, PEER_MAC, NLRS_IP4(203, 0, 113, 9), OUR_IP);
+	cr_assert_eq(CTR(arp_replies_sent), 1);
+	cr_assert_not(arp_find(NLRS_IP4(203, 0, 113, 9), NULL));
+	cr_assert_eq(arp_used(), 0);
+}
+
 CORE_TEST(arp, request_for_our_address_gets_reply_with_right_fields)
 {
 	inject_arp(NLRS_ARP_REQUEST, PEER_MAC, PEER_IP, OUR_IP);
