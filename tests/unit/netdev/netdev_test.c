@@ -10,6 +10,8 @@ static void *t_mem;
 void t_pool_setup(void)
 {
 	size_t need = nlrs_pool_mem_size(T_POOL_COUNT, T_POOL_BUFSIZE);
+	/* A test's own .init may run on top of its suite's: rebuild, not leak. */
+	free(t_mem);
 	t_mem = aligned_alloc(64, (need + 63) & ~(size_t)63);
 	cr_assert_not_null(t_mem);
 	cr_assert_eq(nlrs_pool_init(&t_pool, t_mem, need, T_POOL_COUNT, T_POOL_BUFSIZE), 0);
