@@ -18,7 +18,8 @@ case $secs in '' | *[!0-9]*) usage ;; esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-harnesses="eth arp ipv4 icmp4 udp"
+# One harness per tests/fuzz/fuzz_NAME.c.
+harnesses=$(cd "$(dirname "$0")" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//' | sort)
 
 command -v clang >/dev/null || { echo "run-short: clang not found" >&2; exit 2; }
 mkdir -p "$build"
