@@ -8,7 +8,7 @@
 
 #define NLRS_COUNTERS(X) \
 	X(link_rx, "frames received from devices") \
-	X(link_rx_iface_down, "drop: frame arrived on an interface that is down") \
+	X(link_rx_iface_down, "drop: frame arrived on an interface that is down or unknown") \
 	X(link_tx, "frames handed to devices") \
 	X(link_tx_errors, "drop: a device refused a frame") \
 	X(link_tx_iface_down, "drop: output interface is down") \

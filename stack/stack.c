@@ -264,6 +264,7 @@ void nlrs_stack_input(struct nlrs_stack *s, int ifindex, struct nlrs_buf *frame,
 	struct nlrs_iface *ifp = nlrs__iface(s, ifindex);
 	NLRS_INC(s, link_rx);
 	if (!ifp) {
+		NLRS_INC(s, link_rx_iface_down);
 		nlrs_buf_free(frame);
 		return;
 	}
