@@ -22,4 +22,11 @@ extern const size_t frame_qinq_arp_len;
 extern const uint8_t frame_vlan_udp[118];
 extern const size_t frame_vlan_udp_len;
 
+/* IPv6 packets, no link header */
+extern const uint8_t v6_mld[76];
+extern const uint8_t v6_ns[64];
+extern const uint8_t v6_pp_frag[112];
+extern const uint8_t v6_ra[216];
+extern const uint8_t v6_rthdr_echo[72];
+
 #endif
