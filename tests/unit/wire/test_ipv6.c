@@ -49,7 +49,8 @@ static size_t build(uint8_t next, const uint8_t *payload, size_t n)
 	memcpy(dg, v6_ra, NLRS_IPV6_HLEN);
 	dg[6] = next;
 	nlrs_wr16(dg + 4, (uint16_t)n);
-	memcpy(dg + NLRS_IPV6_HLEN, payload, n);
+	if (n) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(dg + NLRS_IPV6_HLEN, payload, n);
 	return NLRS_IPV6_HLEN + n;
 }
 
