@@ -235,6 +235,9 @@ int nlrs__ip_fragment(struct nlrs_stack *s, int ifindex, uint32_t nexthop,
 /* Queue a complete IP packet (data at its header) for delivery to
  * ourselves at the next poll. Consumes b. */
 void nlrs__ip_loop(struct nlrs_stack *s, struct nlrs_buf *b, int ifindex);
+/* The first up interface with an address: where a limited broadcast
+ * (255.255.255.255) leaves. -1 if none. */
+int nlrs__ip_bcast_iface(const struct nlrs_stack *s);
 /* Choose the source address for dst (route lookup); 0 if unroutable. */
 uint32_t nlrs__ip_select_src(const struct nlrs_stack *s, uint32_t dst);
 /* Path MTU towards dst (the route's interface MTU). */

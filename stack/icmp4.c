@@ -60,23 +60,30 @@ static void handle_error(struct nlrs_stack *s, struct nlrs_buf *b, const struct 
 		nlrs__udp_icmp_error(s, &inner, l4, l4len, err_from_icmp(ic->type, ic->code));
 }
 
+/* Consumes b (data at the ICMP header, len bytes). */
 static void echo_reply(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlrs_ipv4_hdr *ih,
 		       size_t len)
 {
-	/* A fresh copy: b may be shared with raw sockets, and its headroom
-	 * is not ours to assume after reassembly. */
-	struct nlrs_buf *r = nlrs_buf_alloc(&s->pool, NLRS_BUF_HEADROOM);
-	if (!r) {
-		NLRS_INC(s, buf_alloc_fail);
-		return;
-	}
-	for (const struct nlrs_buf *seg = b; seg; seg = seg->next) {
-		if (nlrs_buf_append(r, seg->data, seg->len)) {
+	struct nlrs_buf *r = b;
+	/* The request becomes the reply in place when nobody else holds it
+	 * and the IPv4 and (tagged) Ethernet headers fit in front; otherwise
+	 * the reply is a copy with full headroom. */
+	if (nlrs_buf_shared(b) || nlrs_buf_headroom(b) < NLRS_IPV4_HLEN + 18u) {
+		r = nlrs_buf_alloc(&s->pool, NLRS_BUF_HEADROOM);
+		for (const struct nlrs_buf *seg = b; r && seg; seg = seg->next) {
+			if (nlrs_buf_append(r, seg->data, seg->len)) {
+				nlrs_buf_free(r);
+				r = NULL;
+			}
+		}
+		nlrs_buf_free(b);
+		if (!r) {
 			NLRS_INC(s, buf_alloc_fail);
-			nlrs_buf_free(r);
 			return;
 		}
 	}
+	r->flags = 0;
+	r->l3off = 0;
 	nlrs_buf_trim(r, (uint32_t)len);
 	/* RFC 792: swap addresses, type 0, recompute the checksum (here by
 	 * RFC 1624 since only the type changed). */
@@ -122,7 +129,7 @@ void nlrs__icmp_input(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlr
 			goto out;
 		}
 		echo_reply(s, b, ih, len);
-		break;
+		return; /* b consumed */
 	case NLRS_ICMP_DEST_UNREACH:
 	case NLRS_ICMP_TIME_EXCEEDED:
 	case NLRS_ICMP_PARAMPROB:

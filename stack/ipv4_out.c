@@ -27,8 +27,7 @@ uint16_t nlrs__ip_mtu(const struct nlrs_stack *s, uint32_t dst)
 	return s->ifaces[ifindex].mtu;
 }
 
-/* The first up interface with an address, for limited broadcasts. */
-static int bcast_iface(const struct nlrs_stack *s)
+int nlrs__ip_bcast_iface(const struct nlrs_stack *s)
 {
 	for (int i = 0; i < s->cfg.max_ifaces; i++)
 		if (s->ifaces[i].used && s->ifaces[i].up && s->ifaces[i].naddr)
@@ -59,7 +58,7 @@ int nlrs__ip_output(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlrs_
 
 	if (!to_self) {
 		if (nlrs_ipv4_is_limited_bcast(o->dst)) {
-			ifindex = o->ifindex >= 0 ? o->ifindex : bcast_iface(s);
+			ifindex = o->ifindex >= 0 ? o->ifindex : nlrs__ip_bcast_iface(s);
 			if (ifindex < 0) {
 				rc = -NLRS_ENETUNREACH;
 				goto noroute;

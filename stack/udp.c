@@ -144,11 +144,10 @@ int nlrs__udp_output(struct nlrs_stack *s, int sd, const void *data, size_t len,
 	}
 	if (!src) {
 		/* Limited broadcast: from the interface it leaves by. */
-		for (int i = 0; i < s->cfg.max_ifaces && !src; i++)
-			if (s->ifaces[i].used && s->ifaces[i].up && s->ifaces[i].naddr)
-				src = s->ifaces[i].addr[0];
-		if (!src)
+		int bif = nlrs__ip_bcast_iface(s);
+		if (bif < 0)
 			return -NLRS_ENETUNREACH;
+		src = s->ifaces[bif].addr[0];
 	}
 	struct nlrs_buf *b = nlrs_buf_alloc(&s->pool, NLRS_BUF_HEADROOM);
 	if (!b) {
