@@ -43,6 +43,7 @@ int nlrs_netdev_attach(struct nlrs_stack *s, struct nlrs_netdev *d, const char *
 	if (d->pool && d->pool->bufsize > NLRS_BUF_HEADROOM &&
 	    ic.mtu > d->pool->bufsize - NLRS_BUF_HEADROOM)
 		ic.mtu = (uint16_t)(d->pool->bufsize - NLRS_BUF_HEADROOM);
+	ic.offloads = d->offloads;
 	ic.transmit = attach_transmit;
 	ic.counters = attach_counters;
 	ic.ctx = d;

@@ -5,10 +5,15 @@
  *
  * Implements: create or attach by name, link up, MTU and the kernel side's
  * MAC read at open, one read(2) per received frame into one pool buffer,
- * one writev(2) per sent frame (an iovec per segment).
- * Does not: multi-queue (IFF_MULTI_QUEUE), vnet headers / offloads
- * (IFF_VNET_HDR), receive into chains: a frame longer than one buffer's
- * storage minus NLRS_NETDEV_RX_HEADROOM is counted and dropped.
+ * one writev(2) per sent frame (an iovec per segment). With
+ * NLRS_TAP_OFFLOAD: a virtio_net_hdr in front of every frame
+ * (IFF_VNET_HDR), checksum offload both ways and TCP segmentation offload
+ * both ways (TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4): frames up to 64 KiB,
+ * received into a buffer chain (the part past the first buffer copied
+ * from a scratch area).
+ * Does not: multi-queue (IFF_MULTI_QUEUE); batched I/O (liburing); without
+ * offload, a frame longer than one buffer's storage minus
+ * NLRS_NETDEV_RX_HEADROOM is counted and dropped.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 
 #include "nlrs/netdev.h"
 #include "netdev_priv.h"
@@ -28,16 +34,85 @@
 /* Segments one writev may carry; a longer chain is refused (-NLRS_EMSGSIZE). */
 #define TAP_MAX_IOV 64
 
+#define TAP_VNET_MAX 65536u /* a GSO frame's largest size */
+
 struct tap {
 	struct nlrs_netdev dev; /* first: the ops get a struct nlrs_netdev * */
 	struct nlrs__tap_stats st;
+	bool vnet;        /* a virtio_net_hdr precedes every frame */
+	uint8_t *scratch; /* vnet: where the part of a big frame past the first buffer lands */
 };
 
 static struct tap *to_tap(struct nlrs_netdev *d) { return (struct tap *)d; }
 
+/* Receive with a virtio_net_hdr: frames up to 64 KiB (GRO'd TCP), the
+ * first buffer filled by readv, the rest copied into chained buffers. */
+static struct nlrs_buf *tap_recv_vnet(struct tap *t, nlrs_time_t now, int *err)
+{
+	struct nlrs_netdev *d = &t->dev;
+	struct virtio_net_hdr vh;
+	struct iovec iov[3];
+	for (;;) {
+		struct nlrs_buf *b = nlrs_buf_alloc(d->pool, NLRS_NETDEV_RX_HEADROOM);
+		uint16_t room = b ? nlrs_buf_tailroom(b) : 0;
+		iov[0].iov_base = &vh;
+		iov[0].iov_len = sizeof(vh);
+		iov[1].iov_base = b ? b->data : t->scratch;
+		iov[1].iov_len = room;
+		iov[2].iov_base = t->scratch;
+		iov[2].iov_len = TAP_VNET_MAX;
+		ssize_t n = readv(d->fd, iov, 3);
+		if (n < 0) {
+			nlrs_buf_free(b);
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				return NULL;
+			*err = -errno;
+			return NULL;
+		}
+		if (!b) {
+			/* pool empty: the frame is gone, as on a full ring */
+			t->st.rx_nobufs++;
+			return NULL;
+		}
+		if ((size_t)n <= sizeof(vh)) {
+			nlrs_buf_free(b);
+			continue;
+		}
+		size_t flen = (size_t)n - sizeof(vh);
+		if (flen <= room) {
+			nlrs_buf_put(b, (uint16_t)flen);
+		} else {
+			nlrs_buf_put(b, room);
+			if (nlrs_buf_append(b, t->scratch, flen - room)) {
+				t->st.rx_nobufs++;
+				nlrs_buf_free(b);
+				return NULL;
+			}
+		}
+		/* virtio 1.x 5.1.6.4: NEEDS_CSUM means the checksum is partial
+		 * (the data is good, it came from this host's stack);
+		 * DATA_VALID means it was checked. */
+		if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+			b->csum = NLRS_CSUM_PARTIAL;
+		else if (vh.flags & VIRTIO_NET_HDR_F_DATA_VALID)
+			b->csum = NLRS_CSUM_VALID;
+		if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4) {
+			b->gso_type = NLRS_GSO_TCPV4;
+			b->gso_size = vh.gso_size;
+		}
+		b->tstamp = now;
+		t->st.rx_frames++;
+		return b;
+	}
+}
+
 static struct nlrs_buf *tap_recv(struct nlrs_netdev *d, nlrs_time_t now, int *err)
 {
 	struct tap *t = to_tap(d);
+	if (t->vnet) {
+		*err = 0;
+		return tap_recv_vnet(t, now, err);
+	}
 	/* Bytes past the buffer land here, so that a frame longer than the
 	 * buffer shows as n > room instead of being silently cut. */
 	uint8_t spill[64];
@@ -100,6 +175,37 @@ static int tap_send(struct nlrs_netdev *d, struct nlrs_buf *frame, nlrs_time_t n
 	int ret = 0;
 
 	(void)now;
+	struct virtio_net_hdr vh;
+	if (t->vnet) {
+		memset(&vh, 0, sizeof(vh));
+		if (frame->csum == NLRS_CSUM_PARTIAL || frame->gso_type) {
+			/* Where the transport header starts: Ethernet (one
+			 * 802.1Q tag at most here), then the IPv4 header. */
+			const uint8_t *f = frame->data;
+			size_t l2 = 14;
+			if (frame->len >= 18 && f[12] == 0x81 && f[13] == 0x00)
+				l2 = 18;
+			if (frame->len >= l2 + 20 && f[l2 - 2] == 0x08 && f[l2 - 1] == 0x00) {
+				size_t ihl = (size_t)(f[l2] & 0xfu) * 4u;
+				uint8_t proto = f[l2 + 9];
+				size_t l4 = l2 + ihl;
+				if (frame->csum == NLRS_CSUM_PARTIAL && (proto == 6 || proto == 17)) {
+					vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+					vh.csum_start = (uint16_t)l4;
+					vh.csum_offset = proto == 6 ? 16 : 6;
+				}
+				if (frame->gso_type == NLRS_GSO_TCPV4 && proto == 6 &&
+				    frame->len >= l4 + 13) {
+					vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+					vh.gso_size = frame->gso_size;
+					vh.hdr_len = (uint16_t)(l4 + (size_t)(f[l4 + 12] >> 4) * 4u);
+				}
+			}
+		}
+		iov[niov].iov_base = &vh;
+		iov[niov].iov_len = sizeof(vh);
+		niov++;
+	}
 	for (struct nlrs_buf *s = frame; s; s = s->next) {
 		if (!s->len)
 			continue;
@@ -138,6 +244,7 @@ static void tap_close(struct nlrs_netdev *d)
 {
 	if (d->fd >= 0)
 		close(d->fd);
+	free(to_tap(d)->scratch);
 	free(to_tap(d));
 }
 
@@ -185,6 +292,12 @@ int nlrs_tap_set_mtu(struct nlrs_netdev *d, uint16_t mtu)
 
 int nlrs_tap_open(struct nlrs_netdev **out, const char *ifname, struct nlrs_pool *pool)
 {
+	return nlrs_tap_open_ex(out, ifname, pool, 0);
+}
+
+int nlrs_tap_open_ex(struct nlrs_netdev **out, const char *ifname, struct nlrs_pool *pool,
+		     unsigned flags)
+{
 	struct ifreq ifr;
 	struct tap *t;
 	int ctl, ret;
@@ -209,11 +322,30 @@ int nlrs_tap_open(struct nlrs_netdev **out, const char *ifname, struct nlrs_pool
 	/* TUNSETIFF creates the device, or attaches to an existing TAP of that
 	 * name (persistent, or made by `ip tuntap add`) that nobody holds. */
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | ((flags & NLRS_TAP_OFFLOAD) ? IFF_VNET_HDR : 0);
 	memcpy(ifr.ifr_name, ifname, strlen(ifname));
 	if (ioctl(t->dev.fd, TUNSETIFF, &ifr) < 0) {
 		ret = -errno;
 		goto err_close_tap;
+	}
+	if (flags & NLRS_TAP_OFFLOAD) {
+		int sz = (int)sizeof(struct virtio_net_hdr);
+		t->scratch = malloc(TAP_VNET_MAX);
+		if (!t->scratch) {
+			ret = -NLRS_ENOMEM;
+			goto err_close_tap;
+		}
+		t->vnet = true;
+		/* What the kernel may hand us: partial checksums and TCPv4
+		 * super-segments. A kernel that refuses leaves plain frames
+		 * (behind a zero header) and no offloads. */
+		if (ioctl(t->dev.fd, TUNSETVNETHDRSZ, &sz) == 0 &&
+		    ioctl(t->dev.fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4) == 0)
+			t->dev.offloads = NLRS_OFFLOAD_TX_CSUM | NLRS_OFFLOAD_TSO4;
+	} else {
+		/* A persistent TAP keeps the offloads an earlier user set;
+		 * without a vnet header we can take plain frames only. */
+		(void)ioctl(t->dev.fd, TUNSETOFFLOAD, 0);
 	}
 	/* The kernel may have expanded a pattern such as "tap%d". */
 	memcpy(t->dev.name, ifr.ifr_name, sizeof(t->dev.name) - 1);
@@ -255,6 +387,7 @@ err_close_ctl:
 err_close_tap:
 	close(t->dev.fd);
 err_free:
+	free(t->scratch);
 	free(t);
 	return ret;
 }

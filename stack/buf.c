@@ -64,6 +64,9 @@ struct nlrs_buf *nlrs_buf_alloc(struct nlrs_pool *pool, uint16_t headroom)
 	b->ifindex = 0;
 	b->l3off = 0;
 	b->flags = 0;
+	b->gso_size = 0;
+	b->gso_type = 0;
+	b->csum = 0;
 	b->tstamp = 0;
 	return b;
 }

@@ -65,6 +65,7 @@ struct nlrs_iface {
 	bool up;
 	enum nlrs_link link;
 	uint16_t mtu;
+	uint32_t offloads;  /* NLRS_OFFLOAD_* the device takes on */
 	uint8_t mac[6];
 	uint8_t naddr;
 	uint32_t addr[NLRS_MAX_IFADDRS];
@@ -122,8 +123,10 @@ struct nlrs_reasm {
 #define NLRS_SOCKF_HDRINCL 0x08u
 #define NLRS_SOCKF_DF 0x10u
 
+struct nlrs_tcb;
+
 struct nlrs_sock {
-	uint8_t type;       /* 0: free, NLRS_SOCK_DGRAM, NLRS_SOCK_RAW */
+	uint8_t type;       /* 0: free, NLRS_SOCK_STREAM, NLRS_SOCK_DGRAM, NLRS_SOCK_RAW */
 	uint8_t proto;
 	uint8_t ttl;
 	uint8_t flags;
@@ -135,6 +138,7 @@ struct nlrs_sock {
 	struct nlrs_buf *rxq_head, *rxq_tail; /* datagrams, qnext-linked */
 	nlrs_sock_cb cb;
 	void *cbctx;
+	struct nlrs_tcb *tcb; /* NLRS_SOCK_STREAM */
 };
 
 struct nlrs_bucket {
@@ -155,7 +159,13 @@ struct nlrs_stack {
 	uint32_t arp_queued;  /* packets waiting for ARP, all neighbours */
 	struct nlrs_sock *socks;
 	struct nlrs_buf *loopq_head, *loopq_tail;
-	struct nlrs_bucket icmp_bucket, arp_bucket;
+	struct nlrs_bucket icmp_bucket, arp_bucket, tcp_chack_bucket;
+	struct nlrs_tcb *tcbs;      /* cfg.tcp_conns blocks */
+	struct nlrs_tcb *tcp_scratch; /* a block for stateless replies (SYN cookies) */
+	struct nlrs_tcb **tcp_hash; /* connection hash, tcp_hash_mask + 1 chains */
+	uint32_t tcp_hash_mask;
+	uint32_t tcp_nfree;         /* blocks free */
+	uint64_t tcp_key[2];        /* RFC 6528 / RFC 4987 secret */
 	uint16_t ip_id;
 	uint16_t next_port;
 	uint64_t rng[2];
@@ -240,6 +250,12 @@ void nlrs__ip_loop(struct nlrs_stack *s, struct nlrs_buf *b, int ifindex);
 int nlrs__ip_bcast_iface(const struct nlrs_stack *s);
 /* Choose the source address for dst (route lookup); 0 if unroutable. */
 uint32_t nlrs__ip_select_src(const struct nlrs_stack *s, uint32_t dst);
+/* Offloads of the interface a packet to dst leaves by (0 for ourselves
+ * or no route). */
+uint32_t nlrs__ip_offloads(const struct nlrs_stack *s, uint32_t dst);
+/* Finish an NLRS_CSUM_PARTIAL transport checksum in software (data at the
+ * IPv4 header), for paths whose device cannot. */
+void nlrs__csum_finish(struct nlrs_buf *b);
 /* Path MTU towards dst (the route's interface MTU). */
 uint16_t nlrs__ip_mtu(const struct nlrs_stack *s, uint32_t dst);
 /* Take a fragment (data at IP header, h its parsed header). Returns the
@@ -270,7 +286,29 @@ int nlrs__raw_output(struct nlrs_stack *s, int sd, const void *data, size_t len,
 /* Give raw sockets of ih->proto a copy; returns true if any took one. b is not consumed. */
 bool nlrs__raw_input(struct nlrs_stack *s, const struct nlrs_buf *b, const struct nlrs_ipv4_hdr *ih);
 
+/* TCP (tcp*.c; private details in tcp.h) */
+void nlrs__tcp_input(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlrs_ipv4_hdr *ih);
+void nlrs__tcp_icmp_error(struct nlrs_stack *s, const struct nlrs_ipv4_hdr *inner,
+			  const uint8_t *l4, size_t l4len, uint8_t type, uint8_t code,
+			  uint32_t info);
+void nlrs__tcp_init(struct nlrs_stack *s);
+void nlrs__tcp_fini(struct nlrs_stack *s);
+/* Stream socket calls from socket.c */
+int nlrs__tcp_open(struct nlrs_stack *s, int sd);
+void nlrs__tcp_close(struct nlrs_stack *s, int sd);
+int nlrs__tcp_bind(struct nlrs_stack *s, int sd, const struct nlrs_endpoint *local);
+int nlrs__tcp_connect(struct nlrs_stack *s, int sd, const struct nlrs_endpoint *peer);
+int nlrs__tcp_send(struct nlrs_stack *s, int sd, const void *data, size_t len, unsigned flags);
+int nlrs__tcp_recv(struct nlrs_stack *s, int sd, void *data, size_t len, unsigned flags);
+unsigned nlrs__tcp_sock_events(struct nlrs_stack *s, int sd);
+int nlrs__tcp_setopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int value);
+int nlrs__tcp_getopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int *value);
+int nlrs__tcp_getname(struct nlrs_stack *s, int sd, struct nlrs_endpoint *local,
+		      struct nlrs_endpoint *peer);
+
 /* ---- sockets (socket.c) ---- */
+/* A free descriptor slot, or -NLRS_EMFILE. */
+int nlrs__sock_slot(struct nlrs_stack *s);
 struct nlrs_sock *nlrs__sock(struct nlrs_stack *s, int sd);
 /* Queue a datagram on a socket if it fits rcvbuf; consumes b. false if dropped. */
 bool nlrs__sock_enqueue(struct nlrs_stack *s, int sd, struct nlrs_buf *b);

@@ -79,7 +79,58 @@
 	X(udp_tx, "UDP datagrams sent") \
 	X(raw_rx_queue_full, "drop: raw socket receive buffer full") \
 	X(raw_rx, "packets delivered to raw sockets") \
-	X(raw_tx, "packets sent from raw sockets")
+	X(raw_tx, "packets sent from raw sockets") \
+	X(tcp_rx, "TCP segments received") \
+	X(tcp_rx_short, "drop: TCP segment shorter than its header or data offset") \
+	X(tcp_rx_bad_option, "drop: TCP options malformed (length 0/1, past the header, wrong size)") \
+	X(tcp_rx_bad_checksum, "drop: TCP checksum wrong") \
+	X(tcp_rx_bad_dest, "drop: TCP segment to a broadcast or multicast address (RFC 1122 4.2.3.10)") \
+	X(tcp_rx_no_conn, "segments for no connection or listener (RST sent unless it was an RST)") \
+	X(tcp_rx_paws, "drop: timestamp older than TS.Recent (RFC 7323 5, PAWS)") \
+	X(tcp_rx_out_of_window, "drop: segment outside the receive window (ACK sent)") \
+	X(tcp_rx_rst_bad, "drop: RST with an unacceptable sequence or ACK number") \
+	X(tcp_rx_ack_bad, "drop: ACK for data never sent or too old (RFC 5961 5.2)") \
+	X(tcp_rx_no_ack, "drop: segment without ACK in a synchronized state") \
+	X(tcp_rx_after_close, "data after the application closed; connection reset (RFC 2525 2.17)") \
+	X(tcp_rx_ooo, "segments queued out of order") \
+	X(tcp_rx_ooo_drop, "drop: out-of-order segment over the memory bound") \
+	X(tcp_rx_dup, "segments wholly duplicate (already received)") \
+	X(tcp_rx_urg, "segments with the URG flag (urgent data delivered inline)") \
+	X(tcp_rx_rcvbuf_full, "drop: data beyond the receive buffer or no pool buffer") \
+	X(tcp_tx, "TCP segments sent") \
+	X(tcp_tx_fail, "TCP segments that could not be sent (no buffer, no route)") \
+	X(tcp_rst_tx, "RST segments sent") \
+	X(tcp_rst_rx, "RST segments accepted") \
+	X(tcp_challenge_ack, "challenge ACKs sent (RFC 5961)") \
+	X(tcp_challenge_ack_limited, "challenge ACKs held back by the rate limit") \
+	X(tcp_active_opens, "connections opened by connect") \
+	X(tcp_passive_opens, "connections accepted from a listener") \
+	X(tcp_attempt_fails, "connection attempts that failed") \
+	X(tcp_estab_resets, "established connections reset") \
+	X(tcp_synq_overflow, "SYNs on a listener whose SYN queue was full") \
+	X(tcp_accq_overflow, "drop: handshake completed but the accept queue was full") \
+	X(tcp_syncookies_sent, "SYN cookies sent (RFC 4987 3.6)") \
+	X(tcp_syncookies_ok, "connections made from a valid SYN cookie") \
+	X(tcp_syncookies_bad, "ACKs carrying an invalid or expired SYN cookie") \
+	X(tcp_no_tcb, "drop: no free TCP control block") \
+	X(tcp_tw_recycled, "TIME-WAIT blocks reused for new connections") \
+	X(tcp_tw_reuse_syn, "SYNs accepted in TIME-WAIT (RFC 6191)") \
+	X(tcp_retrans, "segments retransmitted") \
+	X(tcp_timeouts, "retransmission timeouts") \
+	X(tcp_tlp, "tail loss probes sent (RFC 8985 7)") \
+	X(tcp_lost_retrans, "retransmissions found lost by later SACKs and sent again") \
+	X(tcp_rack_recovery, "recoveries started by time-based loss detection (after RFC 8985 6.2)") \
+	X(tcp_fast_retrans, "fast retransmits") \
+	X(tcp_early_retrans, "early retransmits with few segments out (RFC 5827)") \
+	X(tcp_sack_recovery, "loss recoveries driven by SACK (RFC 6675)") \
+	X(tcp_reno_recovery, "loss recoveries without SACK (RFC 6582)") \
+	X(tcp_sack_retrans, "segments retransmitted from SACK holes") \
+	X(tcp_dsack_rx, "D-SACK blocks received") \
+	X(tcp_zero_window_probes, "zero-window probes sent") \
+	X(tcp_keepalive_probes, "keepalive probes sent") \
+	X(tcp_delayed_acks, "ACKs sent by the delayed-ACK timer") \
+	X(tcp_pmtu_lowered, "send MSS lowered by ICMP fragmentation needed (RFC 1191)") \
+	X(tcp_icmp_errors, "ICMP errors for TCP connections")
 
 enum nlrs_counter_id {
 #define NLRS_CTR_ENUM(name, help) NLRS_CTR_##name,

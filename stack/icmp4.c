@@ -58,6 +58,8 @@ static void handle_error(struct nlrs_stack *s, struct nlrs_buf *b, const struct 
 	/* Only a first fragment carries the transport ports. */
 	if (inner.proto == NLRS_IPPROTO_UDP && inner.frag_off == 0)
 		nlrs__udp_icmp_error(s, &inner, l4, l4len, err_from_icmp(ic->type, ic->code));
+	else if (inner.proto == NLRS_IPPROTO_TCP && inner.frag_off == 0)
+		nlrs__tcp_icmp_error(s, &inner, l4, l4len, ic->type, ic->code, ic->un.frag.mtu);
 }
 
 /* Consumes b (data at the ICMP header, len bytes). */

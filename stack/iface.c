@@ -51,6 +51,8 @@ int nlrs_iface_add(struct nlrs_stack *s, const struct nlrs_iface_config *cfg)
 		ifp->transmit = cfg->transmit;
 		ifp->counters = cfg->counters;
 		ifp->ctx = cfg->ctx;
+		/* TSO needs the device to finish checksums too. */
+		ifp->offloads = cfg->offloads & NLRS_OFFLOAD_TX_CSUM ? cfg->offloads : 0;
 		size_t n = 0;
 		while (cfg->name[n] && n < NLRS_IFNAMSIZ - 1) {
 			ifp->name[n] = cfg->name[n];

@@ -69,6 +69,9 @@ static void forward(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlrs_
 	p[8]--;
 	nlrs_wr16(p + 10, nlrs_csum_update16(nlrs_rd16(p + 10), old, nlrs_rd16(p + 8)));
 	NLRS_INC(s, ip_fwd);
+	/* A device handed us a partial checksum (offload): whoever receives
+	 * the forwarded packet needs a whole one. */
+	nlrs__csum_finish(b);
 	nlrs__ip_output_hdr(s, b, ifindex, nexthop);
 	return;
 drop:
@@ -148,6 +151,9 @@ void nlrs__ip_input(struct nlrs_stack *s, int ifindex, struct nlrs_buf *b)
 		return;
 	case NLRS_IPPROTO_UDP:
 		nlrs__udp_input(s, b, &h);
+		return;
+	case NLRS_IPPROTO_TCP:
+		nlrs__tcp_input(s, b, &h);
 		return;
 	default:
 		if (!raw) {

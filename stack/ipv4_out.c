@@ -18,6 +18,35 @@ uint32_t nlrs__ip_select_src(const struct nlrs_stack *s, uint32_t dst)
 	return nlrs__iface_src(s, ifindex, nexthop);
 }
 
+uint32_t nlrs__ip_offloads(const struct nlrs_stack *s, uint32_t dst)
+{
+	int ifindex;
+	uint32_t nexthop;
+	if (nlrs__addr_is_local(s, dst, NULL) || nlrs__route_lookup(s, dst, &ifindex, &nexthop))
+		return 0;
+	return s->ifaces[ifindex].offloads;
+}
+
+void nlrs__csum_finish(struct nlrs_buf *b)
+{
+	if (b->csum != NLRS_CSUM_PARTIAL || b->len < NLRS_IPV4_HLEN)
+		return;
+	uint32_t hlen = (uint32_t)(b->data[0] & 0x0fu) * 4u;
+	uint32_t tot = nlrs_rd16(b->data + 2);
+	uint8_t proto = b->data[9];
+	uint32_t off = proto == NLRS_IPPROTO_TCP ? 16u : proto == NLRS_IPPROTO_UDP ? 6u : 0u;
+	if (!off || hlen < NLRS_IPV4_HLEN || tot > b->tot_len || hlen + off + 2u > b->len ||
+	    tot < hlen + off + 2u)
+		return;
+	/* The field holds the pseudo-header sum: summing over the segment
+	 * with it in place and complementing gives the full checksum. */
+	uint16_t c = nlrs_csum_fold(nlrs__buf_csum(b, hlen, tot - hlen, 0));
+	if (proto == NLRS_IPPROTO_UDP && !c)
+		c = 0xffff;
+	nlrs_wr16(b->data + hlen + off, c);
+	b->csum = NLRS_CSUM_NONE;
+}
+
 uint16_t nlrs__ip_mtu(const struct nlrs_stack *s, uint32_t dst)
 {
 	int ifindex;
@@ -97,6 +126,10 @@ int nlrs__ip_output(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlrs_
 		.dst = o->dst,
 	};
 	uint16_t mtu = to_self ? 0xffff : s->ifaces[ifindex].mtu;
+	/* A TSO super-segment is cut by the device (which must offer it:
+	 * TCP asks nlrs__ip_offloads first). */
+	if (b->gso_type && !to_self && (s->ifaces[ifindex].offloads & NLRS_OFFLOAD_TSO4))
+		mtu = 0xffff;
 	if (len > mtu) {
 		if (o->df) {
 			NLRS_INC(s, ip_tx_frag_needed);

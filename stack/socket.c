@@ -4,7 +4,7 @@
  * binding and ephemeral ports, receive queues bounded by SO_RCVBUF
  * (charged by buffer memory, as Linux charges skb truesize), pending
  * errors, and event callbacks. Transports plug in below (udp.c, raw.c);
- * TCP will join here.
+ * stream sockets hand every call to TCP (tcp.c).
  */
 #include "core.h"
 #include "wire/wire.h"
@@ -36,7 +36,8 @@ void nlrs__sock_notify(struct nlrs_stack *s, int sd)
 {
 	struct nlrs_sock *so = &s->socks[sd];
 	if (so->cb)
-		so->cb(so->cbctx, sd, events_of(s, so));
+		so->cb(so->cbctx, sd,
+		       so->type == NLRS_SOCK_STREAM ? nlrs__tcp_sock_events(s, sd) : events_of(s, so));
 }
 
 void nlrs__sock_set_error(struct nlrs_stack *s, int sd, int err)
@@ -78,19 +79,37 @@ int nlrs_sock_open(struct nlrs_stack *s, int family, int type, int protocol)
 		if (protocol <= 0 || protocol >= 255)
 			return -NLRS_EPROTONOSUPPORT;
 	} else if (type == NLRS_SOCK_STREAM) {
-		return -NLRS_EPROTONOSUPPORT; /* TCP arrives with its own issue */
+		if (protocol != 0 && protocol != NLRS_IPPROTO_TCP)
+			return -NLRS_EPROTONOSUPPORT;
+		protocol = NLRS_IPPROTO_TCP;
 	} else {
 		return -NLRS_EINVAL;
 	}
+	int sd = nlrs__sock_slot(s);
+	if (sd < 0)
+		return sd;
+	struct nlrs_sock *so = &s->socks[sd];
+	so->type = (uint8_t)type;
+	so->proto = (uint8_t)protocol;
+	so->rcvbuf = type == NLRS_SOCK_STREAM ? s->cfg.tcp_rcvbuf : s->cfg.sock_rcvbuf;
+	so->local.family = NLRS_AF_INET;
+	if (type == NLRS_SOCK_STREAM) {
+		int rc = nlrs__tcp_open(s, sd);
+		if (rc) {
+			so->type = 0;
+			return rc;
+		}
+	}
+	return sd;
+}
+
+int nlrs__sock_slot(struct nlrs_stack *s)
+{
 	for (unsigned i = 0; i < s->cfg.sockets; i++) {
 		struct nlrs_sock *so = &s->socks[i];
 		if (so->type)
 			continue;
 		nlrs_memset(so, 0, sizeof(*so));
-		so->type = (uint8_t)type;
-		so->proto = (uint8_t)protocol;
-		so->rcvbuf = s->cfg.sock_rcvbuf;
-		so->local.family = NLRS_AF_INET;
 		return (int)i;
 	}
 	return -NLRS_EMFILE;
@@ -101,6 +120,8 @@ int nlrs_sock_close(struct nlrs_stack *s, int sd)
 	struct nlrs_sock *so = nlrs__sock(s, sd);
 	if (!so)
 		return -NLRS_EBADF;
+	if (so->type == NLRS_SOCK_STREAM)
+		nlrs__tcp_close(s, sd);
 	nlrs_buf_free_queue(so->rxq_head);
 	nlrs_memset(so, 0, sizeof(*so));
 	return 0;
@@ -140,6 +161,12 @@ int nlrs_sock_bind(struct nlrs_stack *s, int sd, const struct nlrs_endpoint *loc
 		return -NLRS_EAFNOSUPPORT;
 	if (so->flags & NLRS_SOCKF_BOUND)
 		return -NLRS_EINVAL;
+	if (so->type == NLRS_SOCK_STREAM) {
+		/* RFC 1122 4.2.3.10: TCP never uses a broadcast or group address. */
+		if (local->v4 && !nlrs__addr_is_local(s, local->v4, NULL))
+			return -NLRS_EADDRNOTAVAIL;
+		return nlrs__tcp_bind(s, sd, local);
+	}
 	if (local->v4 && !nlrs__addr_is_local(s, local->v4, NULL) &&
 	    !nlrs_ipv4_is_multicast(local->v4) && !nlrs_ipv4_is_limited_bcast(local->v4))
 		return -NLRS_EADDRNOTAVAIL;
@@ -177,6 +204,8 @@ int nlrs_sock_connect(struct nlrs_stack *s, int sd, const struct nlrs_endpoint *
 		return -NLRS_EBADF;
 	if (!peer)
 		return -NLRS_EINVAL;
+	if (so->type == NLRS_SOCK_STREAM)
+		return nlrs__tcp_connect(s, sd, peer);
 	if (peer->family == 0) { /* AF_UNSPEC: dissolve the association */
 		so->flags &= (uint8_t)~NLRS_SOCKF_CONNECTED;
 		nlrs_memset(&so->peer, 0, sizeof(so->peer));
@@ -214,6 +243,8 @@ int nlrs_sock_sendto(struct nlrs_stack *s, int sd, const void *data, size_t len,
 	struct nlrs_sock *so = nlrs__sock(s, sd);
 	if (!so)
 		return -NLRS_EBADF;
+	if (so->type == NLRS_SOCK_STREAM)
+		return nlrs__tcp_send(s, sd, data, len, 0); /* Linux ignores `to` on a stream */
 	if (so->err) { /* a pending error is reported once, by the next call */
 		int e = so->err;
 		so->err = 0;
@@ -248,6 +279,12 @@ int nlrs_sock_recvfrom(struct nlrs_stack *s, int sd, void *data, size_t len,
 	struct nlrs_sock *so = nlrs__sock(s, sd);
 	if (!so)
 		return -NLRS_EBADF;
+	if (so->type == NLRS_SOCK_STREAM) {
+		int n = nlrs__tcp_recv(s, sd, data, len, flags);
+		if (n >= 0 && from)
+			nlrs__tcp_getname(s, sd, NULL, from);
+		return n;
+	}
 	struct nlrs_buf *b = so->rxq_head;
 	if (!b) {
 		if (so->err) {
@@ -281,7 +318,24 @@ int nlrs_sock_recvfrom(struct nlrs_stack *s, int sd, void *data, size_t len,
 unsigned nlrs_sock_events(struct nlrs_stack *s, int sd)
 {
 	struct nlrs_sock *so = nlrs__sock(s, sd);
+	if (so && so->type == NLRS_SOCK_STREAM)
+		return nlrs__tcp_sock_events(s, sd);
 	return so ? events_of(s, so) : NLRS_EV_ERROR;
+}
+
+int nlrs_sock_send(struct nlrs_stack *s, int sd, const void *data, size_t len, unsigned flags)
+{
+	struct nlrs_sock *so = nlrs__sock(s, sd);
+	if (!so)
+		return -NLRS_EBADF;
+	if (so->type == NLRS_SOCK_STREAM)
+		return nlrs__tcp_send(s, sd, data, len, flags);
+	return nlrs_sock_sendto(s, sd, data, len, NULL);
+}
+
+int nlrs_sock_recv(struct nlrs_stack *s, int sd, void *data, size_t len, unsigned flags)
+{
+	return nlrs_sock_recvfrom(s, sd, data, len, NULL, flags);
 }
 
 int nlrs_sock_setopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int value)
@@ -289,6 +343,8 @@ int nlrs_sock_setopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int va
 	struct nlrs_sock *so = nlrs__sock(s, sd);
 	if (!so)
 		return -NLRS_EBADF;
+	if (so->type == NLRS_SOCK_STREAM)
+		return nlrs__tcp_setopt(s, sd, opt, value);
 	switch (opt) {
 	case NLRS_SO_RCVBUF:
 		if (value < 0)
@@ -321,10 +377,9 @@ int nlrs_sock_setopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int va
 		so->flags = value ? (so->flags | NLRS_SOCKF_DF)
 				  : (so->flags & (uint8_t)~NLRS_SOCKF_DF);
 		return 0;
-	case NLRS_SO_ERROR:
+	default:
 		return -NLRS_ENOPROTOOPT;
 	}
-	return -NLRS_ENOPROTOOPT;
 }
 
 int nlrs_sock_getopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int *value)
@@ -332,6 +387,12 @@ int nlrs_sock_getopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int *v
 	struct nlrs_sock *so = nlrs__sock(s, sd);
 	if (!so)
 		return -NLRS_EBADF;
+	if (opt == NLRS_SO_TYPE) {
+		*value = so->type;
+		return 0;
+	}
+	if (so->type == NLRS_SOCK_STREAM)
+		return nlrs__tcp_getopt(s, sd, opt, value);
 	switch (opt) {
 	case NLRS_SO_RCVBUF: *value = (int)so->rcvbuf; return 0;
 	case NLRS_SO_BROADCAST: *value = !!(so->flags & NLRS_SOCKF_BROADCAST); return 0;
@@ -342,8 +403,12 @@ int nlrs_sock_getopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int *v
 		*value = -so->err;
 		so->err = 0;
 		return 0;
+	case NLRS_SO_ACCEPTCONN:
+		*value = 0;
+		return 0;
+	default:
+		return -NLRS_ENOPROTOOPT;
 	}
-	return -NLRS_ENOPROTOOPT;
 }
 
 int nlrs_sock_getname(struct nlrs_stack *s, int sd, struct nlrs_endpoint *local,
@@ -352,6 +417,8 @@ int nlrs_sock_getname(struct nlrs_stack *s, int sd, struct nlrs_endpoint *local,
 	struct nlrs_sock *so = nlrs__sock(s, sd);
 	if (!so)
 		return -NLRS_EBADF;
+	if (so->type == NLRS_SOCK_STREAM)
+		return nlrs__tcp_getname(s, sd, local, peer);
 	if (local)
 		*local = so->local;
 	if (peer) {

@@ -5,6 +5,7 @@
  * (random numbers, token buckets, chain checksums).
  */
 #include "core.h"
+#include "tcp.h"
 #include "wire/checksum.h"
 
 void nlrs_stack_config_default(struct nlrs_stack_config *c)
@@ -29,12 +30,22 @@ void nlrs_stack_config_default(struct nlrs_stack_config *c)
 	c->forwarding = false;
 	c->icmp_rate = 1000;
 	c->icmp_burst = 50;
+	c->tcp_conns = 512;
+	c->tcp_sndbuf = 262144;
+	c->tcp_rcvbuf = 131072;
+	c->tcp_rmem_max = 4u << 20;
+	c->tcp_wmem_max = 4u << 20;
+	c->tcp_msl = NLRS_SEC(30);
+	c->tcp_mss_default = 536;
+	c->tcp_syncookies = true;
+	c->tcp_cc = NLRS_CC_CUBIC;
 }
 
 #define ALIGN16(x) (((x) + 15u) & ~(size_t)15u)
 
 struct layout {
-	size_t stack, ifaces, routes, arp, reasm, socks, pool, total;
+	size_t stack, ifaces, routes, arp, reasm, socks, tcbs, tcp_hash, pool, total;
+	uint32_t hash_size;
 };
 
 static void compute_layout(const struct nlrs_stack_config *c, struct layout *l)
@@ -52,6 +63,14 @@ static void compute_layout(const struct nlrs_stack_config *c, struct layout *l)
 	off = ALIGN16(off + (size_t)c->reasm_slots * sizeof(struct nlrs_reasm));
 	l->socks = off;
 	off = ALIGN16(off + (size_t)c->sockets * sizeof(struct nlrs_sock));
+	l->tcbs = off;
+	/* one extra block: the scratch for stateless SYN-ACKs */
+	off = ALIGN16(off + ((size_t)c->tcp_conns + 1u) * sizeof(struct nlrs_tcb));
+	l->hash_size = 16;
+	while (l->hash_size < c->tcp_conns)
+		l->hash_size <<= 1;
+	l->tcp_hash = off;
+	off = ALIGN16(off + (size_t)l->hash_size * sizeof(struct nlrs_tcb *));
 	off = (off + 63u) & ~(size_t)63u;
 	l->pool = off;
 	off += nlrs_pool_mem_size(c->buffers, c->buf_size);
@@ -63,7 +82,11 @@ static int config_check(const struct nlrs_stack_config *c)
 	if (c->buffers < 16 || c->buf_size < 1600 || c->max_ifaces < 1 || c->max_ifaces > 255 ||
 	    c->routes < 1 || c->arp_entries < 1 || c->arp_queue_len < 1 || c->arp_retries < 1 ||
 	    c->reasm_slots < 1 || c->sockets < 1 || c->sockets > 32767 || c->ttl < 1 ||
-	    c->icmp_burst < 1 || c->arp_rate < 1 || c->reasm_timeout < NLRS_MSEC(1))
+	    c->icmp_burst < 1 || c->arp_rate < 1 || c->reasm_timeout < NLRS_MSEC(1) ||
+	    c->tcp_conns < 1 || c->tcp_sndbuf < 4096 ||
+	    c->tcp_rcvbuf < 4096 || c->tcp_rmem_max < c->tcp_rcvbuf ||
+	    c->tcp_wmem_max < c->tcp_sndbuf || c->tcp_msl < NLRS_MSEC(1) ||
+	    c->tcp_mss_default < 64 || c->tcp_cc > NLRS_CC_NEWRENO)
 		return -NLRS_EINVAL;
 	return 0;
 }
@@ -121,6 +144,10 @@ int nlrs_stack_init(struct nlrs_stack **out, const struct nlrs_stack_config *cfg
 	s->arp = (struct nlrs_arp_entry *)(void *)(base + l.arp);
 	s->reasm = (struct nlrs_reasm *)(void *)(base + l.reasm);
 	s->socks = (struct nlrs_sock *)(void *)(base + l.socks);
+	s->tcbs = (struct nlrs_tcb *)(void *)(base + l.tcbs);
+	s->tcp_scratch = &s->tcbs[cfg->tcp_conns];
+	s->tcp_hash = (struct nlrs_tcb **)(void *)(base + l.tcp_hash);
+	s->tcp_hash_mask = l.hash_size - 1u;
 	uint8_t *pmem = base + l.pool;
 	pmem = (uint8_t *)(((uintptr_t)pmem + 63u) & ~(uintptr_t)63u);
 	int rc = nlrs_pool_init(&s->pool, pmem, nlrs_pool_mem_size(cfg->buffers, cfg->buf_size),
@@ -139,6 +166,7 @@ int nlrs_stack_init(struct nlrs_stack **out, const struct nlrs_stack_config *cfg
 	}
 	for (unsigned i = 0; i < cfg->reasm_slots; i++)
 		s->reasm[i].stack = s;
+	nlrs__tcp_init(s);
 	*out = s;
 	return 0;
 }
@@ -148,6 +176,7 @@ void nlrs_stack_fini(struct nlrs_stack *s)
 	for (unsigned i = 0; i < s->cfg.sockets; i++)
 		if (s->socks[i].type)
 			nlrs_sock_close(s, (int)i);
+	nlrs__tcp_fini(s);
 	for (int i = 0; i < s->cfg.max_ifaces; i++)
 		if (s->ifaces[i].used)
 			nlrs__arp_flush_iface(s, i);

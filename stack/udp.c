@@ -63,7 +63,7 @@ void nlrs__udp_input(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlrs
 	}
 	/* RFC 768: octets past the UDP length are not part of the datagram. */
 	nlrs_buf_trim(b, (uint32_t)ih->hlen + uh.len);
-	if (uh.csum) {
+	if (uh.csum && b->csum == NLRS_CSUM_NONE) { /* a device may have checked it */
 		uint32_t sum = nlrs_csum_pseudo4(ih->src, ih->dst, NLRS_IPPROTO_UDP, uh.len);
 		if (nlrs_csum_fold(nlrs__buf_csum(b, ih->hlen, uh.len, sum)) != 0) {
 			NLRS_INC(s, udp_rx_bad_checksum);

@@ -45,9 +45,24 @@ struct nlrs_buf {
 	uint16_t ifindex;       /* receive interface, set by the stack */
 	uint16_t l3off;         /* scratch for the stack: offset of the network header */
 	uint16_t flags;
+	uint16_t gso_size;      /* NLRS_GSO_TCPV4: payload bytes per segment (first segment) */
+	uint8_t gso_type;       /* NLRS_GSO_*: the device cuts the packet into segments */
+	uint8_t csum;           /* NLRS_CSUM_*: checksum offload state (first segment) */
 	uint64_t tstamp;        /* receive time (microseconds), set by the device */
 	uint8_t storage[];
 };
+
+/* Offload metadata (virtio-net's model, include/uapi/linux/virtio_net.h).
+ * NLRS_CSUM_PARTIAL: the transport checksum field holds the folded
+ * pseudo-header sum only; the device (or whoever forwards the packet
+ * through a device without offload) completes it over the transport
+ * header and payload. NLRS_CSUM_VALID: the device has checked the
+ * transport checksum (or the packet never left this host). */
+#define NLRS_CSUM_NONE 0
+#define NLRS_CSUM_PARTIAL 1
+#define NLRS_CSUM_VALID 2
+#define NLRS_GSO_NONE 0
+#define NLRS_GSO_TCPV4 1
 
 struct nlrs_pool {
 	struct nlrs_buf *free;

@@ -47,6 +47,7 @@ struct nlrs_netdev {
 	uint16_t mtu;                /* IP MTU */
 	uint8_t mac[6];              /* the kernel side's MAC for TAP (informational) */
 	int fd;                      /* pollable for input, or -1 */
+	uint32_t offloads;           /* NLRS_OFFLOAD_* it takes on (wrappers: 0) */
 	char name[NLRS_IFNAMSIZ];
 };
 
@@ -74,6 +75,17 @@ void nlrs_netdev_counters(const struct nlrs_netdev *d, struct nlrs_dev_counters 
 /* Create (or attach to an existing) TAP device `ifname` in the current
  * network namespace, non-blocking, and set its link up. Returns 0 or -errno. */
 int nlrs_tap_open(struct nlrs_netdev **out, const char *ifname, struct nlrs_pool *pool);
+
+/* nlrs_tap_open with options. NLRS_TAP_OFFLOAD: IFF_VNET_HDR with checksum
+ * and TCP segmentation offload both ways (TUNSETOFFLOAD): the stack may
+ * send 64 KiB TCP super-segments with partial checksums, and the kernel
+ * hands up GRO'd super-segments (received into buffer chains) whose
+ * checksums it vouches for. Falls back to plain frames, with d->offloads
+ * 0, when the kernel refuses. Do not combine with the fault injector
+ * (corruption would go unseen behind a checksum the device computes). */
+#define NLRS_TAP_OFFLOAD 0x1u
+int nlrs_tap_open_ex(struct nlrs_netdev **out, const char *ifname, struct nlrs_pool *pool,
+		     unsigned flags);
 
 /* Set the TAP device's link MTU, the kernel side's too (both ends share
  * one link; SIOCSIFMTU needs CAP_NET_ADMIN). d must come from nlrs_tap_open,

@@ -68,8 +68,18 @@ struct nlrs_stack_config {
 	uint16_t reasm_slots;    /* datagrams under reassembly at once (default 16) */
 	uint32_t reasm_max_bytes; /* fragment bytes held, stack-wide (default 512 KiB) */
 	nlrs_time_t reasm_timeout; /* RFC 791/1122: 30 s by default (Linux: 30 s) */
-	uint16_t sockets;        /* UDP + raw sockets (default 256) */
+	uint16_t sockets;        /* socket descriptors, all kinds (default 256) */
 	uint32_t sock_rcvbuf;    /* default receive buffer bytes per socket (212992) */
+	uint16_t tcp_conns;      /* TCP control blocks: connections, listeners,
+				  * SYN queues, TIME-WAIT (default 512) */
+	uint32_t tcp_sndbuf;     /* initial TCP send buffer (default 262144) */
+	uint32_t tcp_rcvbuf;     /* initial TCP receive buffer (default 131072) */
+	uint32_t tcp_rmem_max;   /* receive auto-tuning ceiling (default 4 MiB) */
+	uint32_t tcp_wmem_max;   /* send auto-tuning ceiling (default 4 MiB) */
+	nlrs_time_t tcp_msl;     /* RFC 9293 3.4.2 MSL; TIME-WAIT lasts 2*MSL (default 30 s) */
+	uint16_t tcp_mss_default; /* send MSS when the peer sends none (RFC 9293 3.7.1: 536) */
+	bool tcp_syncookies;     /* answer with SYN cookies when a SYN queue is full (on) */
+	uint8_t tcp_cc;          /* enum nlrs_cc_algo: default congestion control (CUBIC) */
 	uint8_t ttl;             /* default TTL (64) */
 	bool forwarding;         /* forward IPv4 between/through interfaces (off) */
 	uint16_t icmp_rate;      /* ICMP error tokens per second (1000) */
@@ -121,11 +131,16 @@ typedef void (*nlrs_dev_counters_fn)(void *ctx, struct nlrs_dev_counters *out);
  * now or after it is sent). Return 0, or -errno (counted as a tx error). */
 typedef int (*nlrs_transmit_fn)(void *ctx, struct nlrs_buf *frame);
 
+/* Offloads a device takes on (nlrs_iface_config.offloads) */
+#define NLRS_OFFLOAD_TX_CSUM 0x1u /* completes NLRS_CSUM_PARTIAL checksums */
+#define NLRS_OFFLOAD_TSO4 0x2u    /* cuts NLRS_GSO_TCPV4 packets (needs TX_CSUM) */
+
 struct nlrs_iface_config {
 	const char *name;
 	enum nlrs_link link;
 	uint8_t mac[6];        /* Ethernet only */
 	uint16_t mtu;          /* IP MTU; 0 means 1500 */
+	uint32_t offloads;     /* NLRS_OFFLOAD_* */
 	nlrs_transmit_fn transmit;
 	void *ctx;
 	nlrs_dev_counters_fn counters; /* optional; called with ctx */

@@ -532,7 +532,8 @@ CORE_TEST(udp, connect_sets_local_address_and_disconnect_accepts_all_again)
 CORE_TEST(udp, open_rejects_unsupported_kinds_and_runs_out)
 {
 	cr_assert_eq(nlrs_sock_open(S, NLRS_AF_INET6, NLRS_SOCK_DGRAM, 0), -NLRS_EAFNOSUPPORT);
-	cr_assert_eq(nlrs_sock_open(S, NLRS_AF_INET, NLRS_SOCK_STREAM, 0), -NLRS_EPROTONOSUPPORT);
+	cr_assert_eq(nlrs_sock_open(S, NLRS_AF_INET, NLRS_SOCK_STREAM, NLRS_IPPROTO_UDP),
+		     -NLRS_EPROTONOSUPPORT);
 	cr_assert_eq(nlrs_sock_open(S, NLRS_AF_INET, NLRS_SOCK_DGRAM, NLRS_IPPROTO_TCP),
 		     -NLRS_EPROTONOSUPPORT);
 	cr_assert_eq(nlrs_sock_open(S, NLRS_AF_INET, NLRS_SOCK_RAW, 0), -NLRS_EPROTONOSUPPORT);

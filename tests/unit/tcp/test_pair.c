@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * TCP between two Netloom stacks on a virtual wire: handshake, transfers
+ * with and without loss, closes. Behaviour against Linux is checked by the
+ * integration tests; these pin the state machine deterministically.
+ */
+#include "pair.h"
+
+#include <stdlib.h>
+
+static int lsd, csd, asd;
+static uint8_t *src_data, *dst_data;
+static size_t total, got, sent;
+
+static void listen_on(uint16_t port)
+{
+	lsd = nlrs_sock_open(SB, NLRS_AF_INET, NLRS_SOCK_STREAM, 0);
+	cr_assert(lsd >= 0);
+	struct nlrs_endpoint ep = { .family = NLRS_AF_INET, .port = port };
+	cr_assert_eq(nlrs_sock_bind(SB, lsd, &ep), 0);
+	cr_assert_eq(nlrs_sock_listen(SB, lsd, 16), 0);
+}
+
+static void connect_to(uint16_t port)
+{
+	csd = nlrs_sock_open(SA, NLRS_AF_INET, NLRS_SOCK_STREAM, 0);
+	cr_assert(csd >= 0);
+	struct nlrs_endpoint ep = { .family = NLRS_AF_INET, .port = port, .v4 = B_IP };
+	cr_assert_eq(nlrs_sock_connect(SA, csd, &ep), -NLRS_EINPROGRESS);
+}
+
+static bool accepted(void)
+{
+	if (asd >= 0)
+		return true;
+	asd = nlrs_sock_accept(SB, lsd, NULL);
+	return asd >= 0;
+}
+
+static void establish(void)
+{
+	asd = -1;
+	listen_on(80);
+	connect_to(80);
+	cr_assert(pair_run(PNOW + NLRS_SEC(5), accepted), "no connection accepted");
+	struct nlrs_tcp_info ti;
+	cr_assert_eq(nlrs_tcp_info(SA, csd, &ti), 0);
+	cr_assert_eq(ti.state, NLRS_TCPS_ESTABLISHED);
+	cr_assert_eq(nlrs_tcp_info(SB, asd, &ti), 0);
+	cr_assert_eq(ti.state, NLRS_TCPS_ESTABLISHED);
+	int e = -1;
+	cr_assert_eq(nlrs_sock_getopt(SA, csd, NLRS_SO_ERROR, &e), 0);
+	cr_assert_eq(e, 0);
+}
+
+/* Pump data A -> B: keep A's send buffer full, drain B. */
+static bool pump(void)
+{
+	while (sent < total) {
+		int n = nlrs_sock_send(SA, csd, src_data + sent, total - sent, 0);
+		if (n <= 0)
+			break;
+		sent += (size_t)n;
+	}
+	for (;;) {
+		int n = nlrs_sock_recv(SB, asd, dst_data + got, total + 1 - got, 0);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got >= total;
+}
+
+static void transfer(size_t n)
+{
+	total = n;
+	got = sent = 0;
+	src_data = malloc(n + 1);
+	dst_data = malloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		src_data[i] = (uint8_t)(i * 7u + (i >> 11));
+	cr_assert(pair_run(PNOW + NLRS_SEC(600), pump), "transfer stalled at %zu of %zu", got, n);
+	cr_assert_eq(got, n);
+	cr_assert(memcmp(src_data, dst_data, n) == 0, "data differs");
+	free(src_data);
+	free(dst_data);
+}
+
+PAIR_TEST(tcp_pair, handshake_negotiates_options)
+{
+	pair_start(NULL);
+	establish();
+	struct nlrs_tcp_info a, b;
+	nlrs_tcp_info(SA, csd, &a);
+	nlrs_tcp_info(SB, asd, &b);
+	cr_assert_eq(a.options, NLRS_TCPI_OPT_TIMESTAMPS | NLRS_TCPI_OPT_SACK | NLRS_TCPI_OPT_WSCALE);
+	cr_assert_eq(b.options, a.options);
+	cr_assert_eq(a.snd_mss, 1460 - 12); /* MTU 1500 - 40, minus the timestamp option */
+	cr_assert_eq(a.snd_wscale, b.rcv_wscale);
+	cr_assert(a.rtt > 0, "the handshake gives an RTT sample");
+}
+
+PAIR_TEST(tcp_pair, bulk_transfer_is_intact)
+{
+	pair_start(NULL);
+	establish();
+	transfer(4u << 20);
+	pair_run(PNOW + NLRS_MSEC(100), NULL); /* the last ACKs */
+	struct nlrs_tcp_info a;
+	nlrs_tcp_info(SA, csd, &a);
+	cr_assert_eq(a.total_retrans, 0);
+	cr_assert_eq(a.bytes_acked, 4u << 20);
+}
+
+static bool drop_some(bool from_a, uint8_t *pkt, size_t len, unsigned n)
+{
+	(void)pkt;
+	(void)len;
+	/* lose every 50th data packet A->B, and a burst of three */
+	if (!from_a)
+		return true;
+	return !(n % 50 == 17 || (n >= 300 && n < 303));
+}
+
+PAIR_TEST(tcp_pair, sack_recovers_losses_without_timeouts)
+{
+	pair_start(NULL);
+	establish();
+	FILTER = drop_some;
+	transfer(2u << 20);
+	struct nlrs_tcp_info a;
+	nlrs_tcp_info(SA, csd, &a);
+	cr_assert(a.total_retrans > 0);
+	cr_assert(nlrs_counter_by_name(SA, "tcp_sack_recovery") > 0);
+	cr_assert_eq(nlrs_counter_by_name(SA, "tcp_timeouts"), 0, "recovery needed a timeout");
+}
+
+static bool b_read_eof_and_closed(void)
+{
+	char c;
+	if (asd == -2)
+		return true;
+	int n = nlrs_sock_recv(SB, asd, &c, 1, 0);
+	if (n == 0) {
+		nlrs_sock_close(SB, asd);
+		asd = -2;
+	}
+	return asd == -2;
+}
+
+PAIR_TEST(tcp_pair, graceful_close_ends_in_time_wait)
+{
+	pair_start(NULL);
+	establish();
+	cr_assert_eq(nlrs_sock_shutdown(SA, csd, NLRS_SHUT_WR), 0);
+	cr_assert(pair_run(PNOW + NLRS_SEC(5), b_read_eof_and_closed));
+	/* B closed after reading EOF: its FIN reaches A */
+	pair_run(PNOW + NLRS_MSEC(100), NULL);
+	struct nlrs_tcp_info a;
+	nlrs_tcp_info(SA, csd, &a);
+	cr_assert_eq(a.state, NLRS_TCPS_TIME_WAIT);
+	char c;
+	cr_assert_eq(nlrs_sock_recv(SA, csd, &c, 1, 0), 0, "A reads end of stream");
+	cr_assert_eq(nlrs_sock_send(SA, csd, "x", 1, 0), -NLRS_EPIPE);
+	nlrs_sock_close(SA, csd);
+	/* TIME-WAIT ends after 2 MSL */
+	pair_run(PNOW + NLRS_SEC(61), NULL);
+	cr_assert_eq(nlrs_counter_by_name(SA, "tcp_rst_tx"), 0);
+	cr_assert_eq(nlrs_counter_by_name(SB, "tcp_rst_tx"), 0);
+}
+
+PAIR_TEST(tcp_pair, connect_to_closed_port_is_refused)
+{
+	pair_start(NULL);
+	connect_to(81);
+	pair_run(PNOW + NLRS_MSEC(50), NULL);
+	int e = 0;
+	cr_assert_eq(nlrs_sock_getopt(SA, csd, NLRS_SO_ERROR, &e), 0);
+	cr_assert_eq(e, NLRS_ECONNREFUSED);
+	cr_assert(nlrs_sock_events(SA, csd) & NLRS_EV_HUP);
+}
+
+PAIR_TEST(tcp_pair, linger_zero_resets)
+{
+	pair_start(NULL);
+	establish();
+	cr_assert_eq(nlrs_sock_setopt(SA, csd, NLRS_SO_LINGER, 0), 0);
+	nlrs_sock_close(SA, csd);
+	pair_run(PNOW + NLRS_MSEC(50), NULL);
+	char c;
+	cr_assert_eq(nlrs_sock_recv(SB, asd, &c, 1, 0), -NLRS_ECONNRESET);
+}
