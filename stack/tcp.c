@@ -585,6 +585,9 @@ int nlrs__tcp_connect(struct nlrs_stack *s, int sd, const struct nlrs_endpoint *
 	tp->iss = nlrs__tcp_isn(s, tp->laddr, tp->lport, tp->raddr, tp->rport);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->ts_offset = nlrs__rand32(s);
+	/* RFC 7323 2.2: the shift we offer in the SYN is the one we use if
+	 * the peer agrees (syn_options keeps it, or zeroes both). */
+	tp->rcv_wscale = s->cfg.tcp_no_wscale ? 0 : nlrs__tcp_wscale(s);
 	tp->adv_mss = nlrs__tcp_adv_mss(s, tp);
 	tp->mss = tp->adv_mss;
 	nlrs__cc_init(&tp->cc, tp->cc_algo, tp->mss);

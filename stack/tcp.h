@@ -317,6 +317,8 @@ uint16_t nlrs__tcp_adv_mss(struct nlrs_stack *s, const struct nlrs_tcb *tp);
 void nlrs__tcp_update_mss(struct nlrs_stack *s, struct nlrs_tcb *tp);
 
 /* ---- tcp_in.c ---- */
+/* The window scale we offer: enough for tcp_rmem_max (RFC 7323 2.3). */
+uint8_t nlrs__tcp_wscale(const struct nlrs_stack *s);
 void nlrs__tcp_input(struct nlrs_stack *s, struct nlrs_buf *b, const struct nlrs_ipv4_hdr *ih);
 /* ICMP error quoting a segment we sent (RFC 5927 checks inside). */
 void nlrs__tcp_icmp_error(struct nlrs_stack *s, const struct nlrs_ipv4_hdr *inner,

@@ -38,7 +38,7 @@
 
 /* ---- small helpers ---- */
 
-static uint8_t choose_wscale(const struct nlrs_stack *s)
+uint8_t nlrs__tcp_wscale(const struct nlrs_stack *s)
 {
 	/* RFC 7323 2.3: the smallest shift that lets the largest receive
 	 * buffer be offered; Linux picks 7 for its 6 MiB default. */
@@ -88,19 +88,19 @@ static void syn_options(struct nlrs_stack *s, struct nlrs_tcb *tp, const struct 
 	const struct nlrs_tcp_opts *o = &seg->opts;
 	/* RFC 9293 3.7.1 / RFC 6691: no MSS option means 536. */
 	tp->peer_mss = o->has_mss ? o->mss : s->cfg.tcp_mss_default;
-	if (o->has_wscale && we_offered_all) {
+	if (o->has_wscale && we_offered_all && !s->cfg.tcp_no_wscale) {
 		tp->flags |= TF_WS_OK;
 		tp->snd_wscale = o->wscale;
-		tp->rcv_wscale = choose_wscale(s);
+		tp->rcv_wscale = nlrs__tcp_wscale(s);
 	} else {
 		tp->flags &= ~TF_WS_OK;
 		tp->snd_wscale = tp->rcv_wscale = 0;
 	}
-	if (o->sack_ok)
+	if (o->sack_ok && !s->cfg.tcp_no_sack)
 		tp->flags |= TF_SACK_OK;
 	else
 		tp->flags &= ~TF_SACK_OK;
-	if (o->has_ts) {
+	if (o->has_ts && !s->cfg.tcp_no_timestamps) {
 		tp->flags |= TF_TS_OK;
 		tp->ts_recent = o->tsval;
 		tp->ts_recent_age = s->now;
@@ -276,7 +276,7 @@ static void cookie_ack(struct nlrs_stack *s, struct nlrs_tcb *l, struct nlrs_tcp
 		if ((bits & 0xfu) != NLRS_COOKIE_WS_NONE) {
 			c->flags |= TF_WS_OK;
 			c->snd_wscale = (uint8_t)((bits & 0xfu) > 14 ? 14 : (bits & 0xfu));
-			c->rcv_wscale = choose_wscale(s);
+			c->rcv_wscale = nlrs__tcp_wscale(s);
 		}
 	}
 	c->iss = cookie;

@@ -125,14 +125,14 @@ int nlrs__tcp_send_seg(struct nlrs_stack *s, struct nlrs_tcb *tp, uint32_t seq, 
 		o.has_mss = true;
 		o.mss = tp->adv_mss;
 		bool active = tp->state == NLRS_TCPS_SYN_SENT;
-		/* A SYN offers everything; a SYN-ACK only what the SYN offered
-		 * (RFC 7323 2.2 and 3.2, RFC 2018 2). */
-		if (active || (tp->flags & TF_WS_OK)) {
+		/* A SYN offers everything configured; a SYN-ACK only what the
+		 * SYN offered (RFC 7323 2.2 and 3.2, RFC 2018 2). */
+		if (active ? !s->cfg.tcp_no_wscale : (tp->flags & TF_WS_OK) != 0) {
 			o.has_wscale = true;
 			o.wscale = tp->rcv_wscale;
 		}
-		o.sack_ok = active || (tp->flags & TF_SACK_OK);
-		if (active || (tp->flags & TF_TS_OK)) {
+		o.sack_ok = active ? !s->cfg.tcp_no_sack : (tp->flags & TF_SACK_OK) != 0;
+		if (active ? !s->cfg.tcp_no_timestamps : (tp->flags & TF_TS_OK) != 0) {
 			o.has_ts = true;
 			o.tsval = nlrs__tcp_tsval(s, tp);
 			o.tsecr = active ? 0 : tp->ts_recent;

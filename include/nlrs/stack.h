@@ -79,6 +79,9 @@ struct nlrs_stack_config {
 	nlrs_time_t tcp_msl;     /* RFC 9293 3.4.2 MSL; TIME-WAIT lasts 2*MSL (default 30 s) */
 	uint16_t tcp_mss_default; /* send MSS when the peer sends none (RFC 9293 3.7.1: 536) */
 	bool tcp_syncookies;     /* answer with SYN cookies when a SYN queue is full (on) */
+	bool tcp_no_sack;        /* do not offer or accept SACK (RFC 2018); default off */
+	bool tcp_no_timestamps;  /* do not offer or accept timestamps (RFC 7323 3) */
+	bool tcp_no_wscale;      /* do not offer or accept window scaling (RFC 7323 2) */
 	uint8_t tcp_cc;          /* enum nlrs_cc_algo: default congestion control (CUBIC) */
 	uint8_t ttl;             /* default TTL (64) */
 	bool forwarding;         /* forward IPv4 between/through interfaces (off) */

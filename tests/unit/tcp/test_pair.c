@@ -97,6 +97,8 @@ PAIR_TEST(tcp_pair, handshake_negotiates_options)
 	cr_assert_eq(b.options, a.options);
 	cr_assert_eq(a.snd_mss, 1460 - 12); /* MTU 1500 - 40, minus the timestamp option */
 	cr_assert_eq(a.snd_wscale, b.rcv_wscale);
+	cr_assert_eq(a.rcv_wscale, b.snd_wscale, "each side scales by what the other announced");
+	cr_assert_eq(a.rcv_wscale, 7, "4 MiB of receive buffer needs a shift of 7");
 	cr_assert(a.rtt > 0, "the handshake gives an RTT sample");
 }
 
@@ -104,7 +106,12 @@ PAIR_TEST(tcp_pair, bulk_transfer_is_intact)
 {
 	pair_start(NULL);
 	establish();
+	nlrs_time_t t0 = PNOW;
 	transfer(4u << 20);
+	/* 1 ms each way, no loss: slow start then the window opens to the
+	 * buffers; 4 MiB must take well under a virtual second. */
+	cr_assert_lt(PNOW - t0, NLRS_MSEC(500), "4 MiB took %llu us",
+		     (unsigned long long)(PNOW - t0));
 	pair_run(PNOW + NLRS_MSEC(100), NULL); /* the last ACKs */
 	struct nlrs_tcp_info a;
 	nlrs_tcp_info(SA, csd, &a);
@@ -189,4 +196,48 @@ PAIR_TEST(tcp_pair, linger_zero_resets)
 	pair_run(PNOW + NLRS_MSEC(50), NULL);
 	char c;
 	cr_assert_eq(nlrs_sock_recv(SB, asd, &c, 1, 0), -NLRS_ECONNRESET);
+}
+
+PAIR_TEST(tcp_pair, newreno_recovers_without_sack)
+{
+	struct nlrs_stack_config c;
+	nlrs_stack_config_default(&c);
+	c.tcp_no_sack = true;
+	c.tcp_cc = NLRS_CC_NEWRENO;
+	pair_start(&c);
+	establish();
+	struct nlrs_tcp_info a;
+	nlrs_tcp_info(SA, csd, &a);
+	cr_assert_eq(a.options & NLRS_TCPI_OPT_SACK, 0);
+	cr_assert_eq(a.cc_algo, NLRS_CC_NEWRENO);
+	FILTER = drop_some;
+	transfer(2u << 20);
+	nlrs_tcp_info(SA, csd, &a);
+	cr_assert(a.total_retrans > 0);
+	cr_assert(nlrs_counter_by_name(SA, "tcp_reno_recovery") > 0, "NewReno fast recovery ran");
+	cr_assert_eq(nlrs_counter_by_name(SA, "tcp_sack_recovery"), 0);
+}
+
+static unsigned lossy_seed = 12345;
+static bool lossy(bool from_a, uint8_t *pkt, size_t len, unsigned n)
+{
+	(void)from_a;
+	(void)n;
+	lossy_seed = lossy_seed * 1103515245u + 12345u;
+	unsigned r = (lossy_seed >> 16) % 100;
+	if (r < 10)
+		return false;      /* 10% lost each way */
+	if (r < 15 && len > 40)
+		pkt[len - 1] ^= 0x20; /* 5% corrupted: the checksum must catch it */
+	return true;
+}
+
+PAIR_TEST(tcp_pair, heavy_loss_and_corruption_both_ways_delivers_intact)
+{
+	pair_start(NULL);
+	establish();
+	FILTER = lossy;
+	transfer(1u << 20);
+	cr_assert(nlrs_counter_by_name(SB, "tcp_rx_bad_checksum") > 0, "corruption was injected");
+	cr_assert(nlrs_counter_by_name(SA, "tcp_sack_recovery") > 0);
 }
