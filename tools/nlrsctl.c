@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * nlrsctl: show nlrsd's interfaces, addresses, routes, ARP cache, counters
- * and pools over its control socket.
+ * nlrsctl: show nlrsd's interfaces, addresses, routes, ARP cache, TCP
+ * connections, counters and pools over its control socket.
  *
  * Protocol: connect to the Unix socket, write one line
  * "show <what> <text|json> [all]\n" or "status <text|json>\n", read the
@@ -22,12 +22,12 @@
 #define NLRS_VERSION "0.1.0"
 #endif
 #define DEFAULT_SOCKET "/run/nlrs/nlrsd.sock"
-#define REPLY_MAX (16u << 20)
+#define REPLY_MAX (128u << 20) /* above nlrsd's own cap, NLRSD_CTL_REPLY_MAX (64 MiB) */
 #define TIMEOUT_MS 10000
 
 static const char usage[] =
 	"Usage:\n"
-	"nlrsctl [--socket PATH] [--json] [show] [interfaces|addresses|routes|arp|counters|pools|all]\n"
+	"nlrsctl [--socket PATH] [--json] [show] [interfaces|addresses|routes|arp|tcp|counters|pools|all]\n"
 	"nlrsctl [--socket PATH] status\n"
 	"\n"
 	"Show the state of the Netloom stack process nlrsd (default: show all).\n"
@@ -42,7 +42,7 @@ static const char usage[] =
 	"Exit status: 0 on success, 1 if nlrsd cannot be reached or refuses,\n"
 	"2 for a usage error.\n";
 
-static const char *const objects[] = { "interfaces", "addresses", "routes", "arp",
+static const char *const objects[] = { "interfaces", "addresses", "routes", "arp",   "tcp",
 				       "counters",   "pools",     "all",    "status" };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 					known = true;
 			if (!known)
 				return usage_error("unknown object '%s' (interfaces, addresses, routes, "
-						   "arp, counters, pools, all, status)", a);
+						   "arp, tcp, counters, pools, all, status)", a);
 			what = a;
 		} else {
 			return usage_error("unexpected argument '%s'", a);

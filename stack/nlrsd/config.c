@@ -21,6 +21,10 @@ const char nlrsd_usage[] =
 	"      [--loopback NAME [--addr CIDR]...] [--gw ADDR] [--route CIDR,GW]...\n"
 	"      [--socket PATH] [--forward] [--udp-echo PORT]\n"
 	"      [--buffers N] [--buf-size N] [--sockets N] [--arp-entries N] [--reasm-timeout MS]\n"
+	"      [--tcp-conns N] [--tcp-sndbuf BYTES] [--tcp-rcvbuf BYTES] [--tcp-rmem-max BYTES]\n"
+	"      [--tcp-wmem-max BYTES] [--tcp-msl MS] [--tcp-mss-default N]\n"
+	"      [--tcp-syncookies on|off] [--tcp-sack on|off] [--tcp-timestamps on|off]\n"
+	"      [--tcp-wscale on|off] [--tcp-cc cubic|newreno]\n"
 	"      [--drop-chance PCT] [--corrupt-chance PCT] [--reorder-chance PCT] [--dup-chance PCT]\n"
 	"      [--size-limit BYTES] [--tx-rate-limit N] [--rx-rate-limit N] [--shaping-interval MS]\n"
 	"      [--pcap-file FILE] [-d|--daemon] [--pid-file FILE] [--syslog]\n"
@@ -43,9 +47,29 @@ const char nlrsd_usage[] =
 	"  --udp-echo PORT        RFC 862 UDP echo service on PORT (any address)\n"
 	"  --buffers N            packet buffers in the pool (64..1048576, default 2048)\n"
 	"  --buf-size N           bytes per buffer (1600..65535, default 2048)\n"
-	"  --sockets N            stack sockets (1..65535, default 256)\n"
+	"  --sockets N            stack sockets, all kinds (1..32767, default 256)\n"
 	"  --arp-entries N        ARP cache entries (1..65535, default 128)\n"
 	"  --reasm-timeout MS     IPv4 reassembly timeout (1..600000, default 30000)\n"
+	"TCP:\n"
+	"  --tcp-conns N          TCP control blocks: connections, listeners, SYN queues,\n"
+	"                         TIME-WAIT (1..65535, default 512)\n"
+	"  --tcp-sndbuf BYTES     initial send buffer (4096..1073741824, default 262144)\n"
+	"  --tcp-rcvbuf BYTES     initial receive buffer (4096..1073741824, default 131072)\n"
+	"  --tcp-rmem-max BYTES   receive buffer auto-tuning ceiling (4096..1073741824,\n"
+	"                         default 4194304; at least --tcp-rcvbuf)\n"
+	"  --tcp-wmem-max BYTES   send buffer auto-tuning ceiling (4096..1073741824,\n"
+	"                         default 4194304; at least --tcp-sndbuf)\n"
+	"  --tcp-msl MS           maximum segment lifetime; TIME-WAIT lasts 2*MSL\n"
+	"                         (1..600000, default 30000)\n"
+	"  --tcp-mss-default N    send MSS when the peer announces none (64..65495,\n"
+	"                         default 536)\n"
+	"  --tcp-syncookies on|off\n"
+	"                         SYN cookies when a SYN queue is full (default on)\n"
+	"  --tcp-sack on|off      offer and accept SACK (default on)\n"
+	"  --tcp-timestamps on|off\n"
+	"                         offer and accept timestamps (default on)\n"
+	"  --tcp-wscale on|off    offer and accept window scaling (default on)\n"
+	"  --tcp-cc ALGO          congestion control: cubic (default) or newreno\n"
 	"Fault injection (every device) and capture:\n"
 	"  --drop-chance PCT      drop frames (0..100 percent)\n"
 	"  --corrupt-chance PCT   flip one bit in frames\n"
@@ -74,7 +98,8 @@ const char nlrsd_usage[] =
 enum opt_id {
 	O_CONFIG, O_TAP, O_LOOPBACK, O_ADDR, O_MAC, O_MTU, O_TYPE, O_GW, O_ROUTE,
 	O_SOCKET, O_FORWARD, O_UDP_ECHO, O_BUFFERS, O_BUF_SIZE, O_SOCKETS, O_ARP_ENTRIES,
-	O_REASM_TIMEOUT, O_DROP, O_CORRUPT, O_REORDER, O_DUP, O_SIZE_LIMIT, O_TX_RATE,
+	O_REASM_TIMEOUT, O_TCP_CONNS, O_TCP_SNDBUF, O_TCP_RCVBUF, O_TCP_RMEM_MAX, O_TCP_WMEM_MAX,
+	O_TCP_MSL, O_TCP_MSS_DEFAULT, O_TCP_SYNCOOKIES, O_TCP_SACK, O_TCP_TIMESTAMPS, O_TCP_WSCALE, O_TCP_CC, O_DROP, O_CORRUPT, O_REORDER, O_DUP, O_SIZE_LIMIT, O_TX_RATE,
 	O_RX_RATE, O_SHAPING, O_PCAP, O_DAEMON, O_PID_FILE, O_SYSLOG, O_LOG_LEVEL,
 	O_VERBOSE, O_CHECK, O_HELP, O_VERSION,
 };
@@ -115,6 +140,19 @@ static const struct opt opts[] = {
 	{ "sockets", 0, O_SOCKETS, true, false, S_STACK },
 	{ "arp-entries", 0, O_ARP_ENTRIES, true, false, S_STACK },
 	{ "reasm-timeout", 0, O_REASM_TIMEOUT, true, false, S_STACK },
+	{ "tcp-conns", 0, O_TCP_CONNS, true, false, S_STACK },
+	{ "tcp-sndbuf", 0, O_TCP_SNDBUF, true, false, S_STACK },
+	{ "tcp-rcvbuf", 0, O_TCP_RCVBUF, true, false, S_STACK },
+	{ "tcp-rmem-max", 0, O_TCP_RMEM_MAX, true, false, S_STACK },
+	{ "tcp-wmem-max", 0, O_TCP_WMEM_MAX, true, false, S_STACK },
+	{ "tcp-msl", 0, O_TCP_MSL, true, false, S_STACK },
+	{ "tcp-mss-default", 0, O_TCP_MSS_DEFAULT, true, false, S_STACK },
+	/* on|off on the command line too: they are on by default */
+	{ "tcp-syncookies", 0, O_TCP_SYNCOOKIES, true, false, S_STACK },
+	{ "tcp-sack", 0, O_TCP_SACK, true, false, S_STACK },
+	{ "tcp-timestamps", 0, O_TCP_TIMESTAMPS, true, false, S_STACK },
+	{ "tcp-wscale", 0, O_TCP_WSCALE, true, false, S_STACK },
+	{ "tcp-cc", 0, O_TCP_CC, true, false, S_STACK },
 	{ "drop-chance", 0, O_DROP, true, false, S_FAULT },
 	{ "corrupt-chance", 0, O_CORRUPT, true, false, S_FAULT },
 	{ "reorder-chance", 0, O_REORDER, true, false, S_FAULT },
@@ -176,6 +214,18 @@ void nlrsd_config_init(struct nlrsd_config *c, const char *env_socket)
 	c->sockets = sc.sockets;
 	c->arp_entries = sc.arp_entries;
 	c->reasm_timeout_ms = (uint32_t)(sc.reasm_timeout / 1000u);
+	c->tcp_conns = sc.tcp_conns;
+	c->tcp_sndbuf = sc.tcp_sndbuf;
+	c->tcp_rcvbuf = sc.tcp_rcvbuf;
+	c->tcp_rmem_max = sc.tcp_rmem_max;
+	c->tcp_wmem_max = sc.tcp_wmem_max;
+	c->tcp_msl_ms = (uint32_t)(sc.tcp_msl / 1000u);
+	c->tcp_mss_default = sc.tcp_mss_default;
+	c->tcp_syncookies = sc.tcp_syncookies;
+	c->tcp_sack = !sc.tcp_no_sack;
+	c->tcp_timestamps = !sc.tcp_no_timestamps;
+	c->tcp_wscale = !sc.tcp_no_wscale;
+	c->tcp_cc = sc.tcp_cc;
 	c->fault.shaping_interval_ms = 50;
 	c->log_level = NLRS_LOG_INFO;
 }
@@ -451,6 +501,9 @@ static int set_path(struct ctx *x, const char *v, char *dst, size_t cap)
 static const int log_steps[] = { NLRS_LOG_ERR, NLRS_LOG_WARN, NLRS_LOG_INFO, NLRS_LOG_DEBUG };
 static const char *const log_names[] = { "err", "warn", "info", "debug" };
 
+/* indexed by enum nlrs_cc_algo */
+static const char *const cc_names[] = { [NLRS_CC_CUBIC] = "cubic", [NLRS_CC_NEWRENO] = "newreno" };
+
 static const char *log_name(int level)
 {
 	for (unsigned i = 0; i < 4; i++)
@@ -540,7 +593,8 @@ static int apply(struct ctx *x, const struct opt *o, const char *v)
 		c->buf_size = (uint16_t)n;
 		return 0;
 	case O_SOCKETS:
-		if (set_uint(x, v, 1, 65535, &n, "a socket count"))
+		/* descriptors are ints; the stack takes at most 32767 */
+		if (set_uint(x, v, 1, 32767, &n, "a socket count"))
 			return -1;
 		c->sockets = (uint16_t)n;
 		return 0;
@@ -554,6 +608,53 @@ static int apply(struct ctx *x, const struct opt *o, const char *v)
 			return -1;
 		c->reasm_timeout_ms = (uint32_t)n;
 		return 0;
+	case O_TCP_CONNS:
+		if (set_uint(x, v, 1, 65535, &n, "a TCP control block count"))
+			return -1;
+		c->tcp_conns = (uint16_t)n;
+		return 0;
+	case O_TCP_SNDBUF:
+	case O_TCP_RCVBUF:
+	case O_TCP_RMEM_MAX:
+	case O_TCP_WMEM_MAX:
+		/* 1 GiB: the largest window scaling can announce (RFC 7323 2.3) */
+		if (set_uint(x, v, 4096, 1073741824, &n, "a buffer size in bytes"))
+			return -1;
+		*(o->id == O_TCP_SNDBUF     ? &c->tcp_sndbuf
+		  : o->id == O_TCP_RCVBUF   ? &c->tcp_rcvbuf
+		  : o->id == O_TCP_RMEM_MAX ? &c->tcp_rmem_max
+					    : &c->tcp_wmem_max) = (uint32_t)n;
+		return 0;
+	case O_TCP_MSL:
+		if (set_uint(x, v, 1, 600000, &n, "a lifetime in milliseconds"))
+			return -1;
+		c->tcp_msl_ms = (uint32_t)n;
+		return 0;
+	case O_TCP_MSS_DEFAULT:
+		/* the largest MSS an IPv4 MTU of 65535 leaves: 65535 - 20 - 20 */
+		if (set_uint(x, v, 64, 65495, &n, "a segment size"))
+			return -1;
+		c->tcp_mss_default = (uint16_t)n;
+		return 0;
+	case O_TCP_SYNCOOKIES:
+	case O_TCP_SACK:
+	case O_TCP_TIMESTAMPS:
+	case O_TCP_WSCALE:
+		if (parse_bool(v, &b))
+			return fail(x, "'%s' is not on or off", v);
+		*(o->id == O_TCP_SYNCOOKIES ? &c->tcp_syncookies
+		  : o->id == O_TCP_SACK     ? &c->tcp_sack
+		  : o->id == O_TCP_TIMESTAMPS ? &c->tcp_timestamps
+					      : &c->tcp_wscale) = b;
+		return 0;
+	case O_TCP_CC:
+		for (unsigned i = 0; i < sizeof(cc_names) / sizeof(cc_names[0]); i++) {
+			if (!strcmp(v, cc_names[i])) {
+				c->tcp_cc = (uint8_t)i;
+				return 0;
+			}
+		}
+		return fail(x, "'%s' is not a congestion control algorithm (cubic or newreno)", v);
 	case O_DROP:
 		return set_pct(x, v, &c->fault.drop_chance);
 	case O_CORRUPT:
@@ -889,6 +990,17 @@ int nlrsd_config_validate(const struct nlrsd_config *c, char *err, size_t errlen
 			return -1;
 		}
 	}
+	/* the auto-tuning ceilings start at the initial sizes */
+	if (c->tcp_rmem_max < c->tcp_rcvbuf) {
+		snprintf(err, errlen, "tcp-rmem-max %u is below tcp-rcvbuf %u (raise --tcp-rmem-max "
+				      "as well)", (unsigned)c->tcp_rmem_max, (unsigned)c->tcp_rcvbuf);
+		return -1;
+	}
+	if (c->tcp_wmem_max < c->tcp_sndbuf) {
+		snprintf(err, errlen, "tcp-wmem-max %u is below tcp-sndbuf %u (raise --tcp-wmem-max "
+				      "as well)", (unsigned)c->tcp_wmem_max, (unsigned)c->tcp_sndbuf);
+		return -1;
+	}
 	/* nlrs_route_add with ifindex -1 needs a connected prefix holding gw. */
 	for (unsigned r = 0; r < c->nroute; r++) {
 		const struct nlrsd_route *rt = &c->route[r];
@@ -943,6 +1055,19 @@ void nlrsd_config_print(const struct nlrsd_config *c, FILE *out)
 	fprintf(out, "arp-entries = %u\n", (unsigned)c->arp_entries);
 	fprintf(out, "reasm-timeout = %u\n", (unsigned)c->reasm_timeout_ms);
 	fprintf(out, "forward = %s\n", c->forward ? "yes" : "no");
+	fprintf(out, "tcp-conns = %u\n", (unsigned)c->tcp_conns);
+	fprintf(out, "tcp-sndbuf = %u\n", (unsigned)c->tcp_sndbuf);
+	fprintf(out, "tcp-rcvbuf = %u\n", (unsigned)c->tcp_rcvbuf);
+	fprintf(out, "tcp-rmem-max = %u\n", (unsigned)c->tcp_rmem_max);
+	fprintf(out, "tcp-wmem-max = %u\n", (unsigned)c->tcp_wmem_max);
+	fprintf(out, "tcp-msl = %u\n", (unsigned)c->tcp_msl_ms);
+	fprintf(out, "tcp-mss-default = %u\n", (unsigned)c->tcp_mss_default);
+	fprintf(out, "tcp-syncookies = %s\n", c->tcp_syncookies ? "on" : "off");
+	fprintf(out, "tcp-sack = %s\n", c->tcp_sack ? "on" : "off");
+	fprintf(out, "tcp-timestamps = %s\n", c->tcp_timestamps ? "on" : "off");
+	fprintf(out, "tcp-wscale = %s\n", c->tcp_wscale ? "on" : "off");
+	fprintf(out, "tcp-cc = %s\n", c->tcp_cc < sizeof(cc_names) / sizeof(cc_names[0])
+					     ? cc_names[c->tcp_cc] : "cubic");
 	for (unsigned i = 0; i < c->niface; i++) {
 		const struct nlrsd_iface *ifc = &c->iface[i];
 

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "nlrs/netdev.h"
+#include "nlrs/socket.h"
 #include "nlrs/stack.h"
 
 #define NLRSD_MAX_IFACES 8
@@ -63,6 +64,19 @@ struct nlrsd_config {
 	uint16_t sockets;
 	uint16_t arp_entries;
 	uint32_t reasm_timeout_ms;
+	/* TCP: as the nlrs_stack_config fields of the same names */
+	uint16_t tcp_conns;
+	uint32_t tcp_sndbuf;
+	uint32_t tcp_rcvbuf;
+	uint32_t tcp_rmem_max;
+	uint32_t tcp_wmem_max;
+	uint32_t tcp_msl_ms;
+	uint16_t tcp_mss_default;
+	bool tcp_syncookies;
+	bool tcp_sack;       /* the stack's tcp_no_sack, inverted */
+	bool tcp_timestamps; /* tcp_no_timestamps, inverted */
+	bool tcp_wscale;     /* tcp_no_wscale, inverted */
+	uint8_t tcp_cc; /* enum nlrs_cc_algo */
 	struct nlrs_fault_config fault;
 	char pcap_file[NLRSD_PATH_MAX];
 	bool daemon;

@@ -16,7 +16,9 @@
 
 #define NLRSD_CTL_CLIENTS 16
 #define NLRSD_CTL_LINE_MAX 256            /* request line cap, newline included */
-#define NLRSD_CTL_REPLY_MAX (8u << 20)    /* reply cap */
+/* reply cap: a full TCP table (65535 control blocks, at most ~900 bytes of
+ * JSON each) fits; memory is taken only as a reply grows */
+#define NLRSD_CTL_REPLY_MAX (64u << 20)
 #define NLRSD_CTL_TIMEOUT NLRS_SEC(5)     /* whole exchange, per client */
 
 struct nlrsd_ctl_client {

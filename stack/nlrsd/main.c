@@ -46,6 +46,18 @@ static int stack_create(struct nlrsd *d, const struct nlrsd_config *cfg)
 	sc.arp_entries = cfg->arp_entries;
 	sc.reasm_timeout = NLRS_MSEC(cfg->reasm_timeout_ms);
 	sc.forwarding = cfg->forward;
+	sc.tcp_conns = cfg->tcp_conns;
+	sc.tcp_sndbuf = cfg->tcp_sndbuf;
+	sc.tcp_rcvbuf = cfg->tcp_rcvbuf;
+	sc.tcp_rmem_max = cfg->tcp_rmem_max;
+	sc.tcp_wmem_max = cfg->tcp_wmem_max;
+	sc.tcp_msl = NLRS_MSEC(cfg->tcp_msl_ms);
+	sc.tcp_mss_default = cfg->tcp_mss_default;
+	sc.tcp_syncookies = cfg->tcp_syncookies;
+	sc.tcp_no_sack = !cfg->tcp_sack;
+	sc.tcp_no_timestamps = !cfg->tcp_timestamps;
+	sc.tcp_no_wscale = !cfg->tcp_wscale;
+	sc.tcp_cc = cfg->tcp_cc;
 	if (sc.max_ifaces < cfg->niface)
 		sc.max_ifaces = (uint16_t)cfg->niface;
 	nlrs_port_hosted(&sc.port);
@@ -59,8 +71,10 @@ static int stack_create(struct nlrsd *d, const struct nlrsd_config *cfg)
 	}
 	rc = nlrs_stack_init(&d->s, &sc, d->mem, need);
 	if (rc) {
-		nlrsd_log(NLRS_LOG_ERR, "stack configuration rejected (buffers %u, buf-size %u): %s",
-			  (unsigned)sc.buffers, (unsigned)sc.buf_size, strerror(-rc));
+		nlrsd_log(NLRS_LOG_ERR,
+			  "stack configuration rejected (buffers %u, buf-size %u, tcp-conns %u): %s",
+			  (unsigned)sc.buffers, (unsigned)sc.buf_size, (unsigned)sc.tcp_conns,
+			  strerror(-rc));
 		free(d->mem);
 		d->mem = NULL;
 		return rc;

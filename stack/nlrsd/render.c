@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "nlrs/socket.h"
 
 /* ---- string buffer ---- */
 
@@ -105,8 +106,9 @@ static const struct {
 } what_names[] = {
 	{ "interfaces", NLRSD_SHOW_INTERFACES }, { "addresses", NLRSD_SHOW_ADDRESSES },
 	{ "routes", NLRSD_SHOW_ROUTES },         { "arp", NLRSD_SHOW_ARP },
-	{ "counters", NLRSD_SHOW_COUNTERS },     { "pools", NLRSD_SHOW_POOLS },
-	{ "status", NLRSD_SHOW_STATUS },         { "all", NLRSD_SHOW_ALL },
+	{ "tcp", NLRSD_SHOW_TCP },               { "counters", NLRSD_SHOW_COUNTERS },
+	{ "pools", NLRSD_SHOW_POOLS },           { "status", NLRSD_SHOW_STATUS },
+	{ "all", NLRSD_SHOW_ALL },
 };
 
 int nlrsd_request_parse(const char *line, struct nlrsd_request *rq, char *err, size_t errlen)
@@ -140,14 +142,14 @@ int nlrsd_request_parse(const char *line, struct nlrsd_request *rq, char *err, s
 		fmt_at = 1;
 	} else if (!strcmp(tok[0], "show")) {
 		if (ntok < 2) {
-			snprintf(err, errlen, "show what? (interfaces, addresses, routes, arp, counters, pools, status, all)");
+			snprintf(err, errlen, "show what? (interfaces, addresses, routes, arp, tcp, counters, pools, status, all)");
 			return -1;
 		}
 		for (unsigned i = 0; i < sizeof(what_names) / sizeof(what_names[0]); i++)
 			if (!strcmp(tok[1], what_names[i].name))
 				rq->what = what_names[i].bits;
 		if (!rq->what) {
-			snprintf(err, errlen, "unknown object '%.40s' (interfaces, addresses, routes, arp, counters, pools, status, all)",
+			snprintf(err, errlen, "unknown object '%.40s' (interfaces, addresses, routes, arp, tcp, counters, pools, status, all)",
 				 tok[1]);
 			return -1;
 		}
@@ -229,7 +231,7 @@ static int64_t ms_until(nlrs_time_t t, nlrs_time_t now)
 
 /* ---- text tables ---- */
 
-#define TABLE_MAX_COLS 16
+#define TABLE_MAX_COLS 24
 
 struct table {
 	unsigned ncol;
@@ -570,6 +572,187 @@ static void json_arp(struct nlrsd_sb *sb, const struct nlrs_stack *s, nlrs_time_
 	nlrsd_sb_printf(sb, "]");
 }
 
+/* ---- TCP control blocks ---- */
+
+/* Linux's numbering of tcpi_ca_state (nlrs_tcp_info.ca_state). */
+static const char *ca_state_name(uint8_t ca)
+{
+	static const char *const names[] = { "open", "disorder", "cwr", "recovery", "loss" };
+
+	return ca < sizeof(names) / sizeof(names[0]) ? names[ca] : "unknown";
+}
+
+static const char *cc_name(uint8_t cc)
+{
+	return cc == NLRS_CC_CUBIC ? "cubic" : cc == NLRS_CC_NEWRENO ? "newreno" : "unknown";
+}
+
+/* A listener (or a block bound but not connected) has no remote end yet. */
+static bool tcp_has_remote(const struct nlrs_tcp_info *ti)
+{
+	return ti->remote_v4 != 0 || ti->remote_port != 0;
+}
+
+/* RFC 5681 3.1: ssthresh starts "arbitrarily high"; the stack uses UINT32_MAX. */
+static bool tcp_ssthresh_set(const struct nlrs_tcp_info *ti)
+{
+	return ti->snd_ssthresh != UINT32_MAX;
+}
+
+/* Microseconds as milliseconds with three decimals. */
+static void fmt_us_ms(uint32_t us, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%03u", us / 1000u, us % 1000u);
+}
+
+/* One row per TCP control block, as `ss -tan` lists them: connections,
+ * listeners, embryonic and orphaned ones (FIN-WAIT, TIME-WAIT). Fields
+ * that mean nothing for a listener are "-". UNACKED is what is in flight
+ * (sent, not acknowledged); data queued but not yet sent is not in it. */
+static void text_tcp(struct nlrsd_sb *sb, const struct nlrs_stack *s)
+{
+	static const char *const head[] = { "STATE", "LOCAL", "REMOTE", ">UNACKED", ">CWND",
+		">SSTHRESH", ">RTT-MS", ">RTTVAR-MS", ">RTO-MS", ">MSS", ">RETRANS", ">SENT",
+		">ACKED", ">RECEIVED", "OPTIONS", "CC" };
+	struct nlrs_tcp_info ti;
+	struct table t;
+	int r;
+
+	table_init(&t, 16, head);
+	for (unsigned i = 0; (r = nlrs_tcp_conn_info(s, i, &ti)) >= 0; i++) {
+		char la[16], ra[16], ms[3][16], opts[32];
+		bool listen = ti.state == NLRS_TCPS_LISTEN;
+
+		if (r == 0)
+			continue;
+		fmt_ip(ti.local_v4, la, sizeof(la));
+		fmt_ip(ti.remote_v4, ra, sizeof(ra));
+		fmt_us_ms(ti.rtt, ms[0], sizeof(ms[0]));
+		fmt_us_ms(ti.rttvar, ms[1], sizeof(ms[1]));
+		fmt_us_ms(ti.rto, ms[2], sizeof(ms[2]));
+		snprintf(opts, sizeof(opts), "%s%s%s", ti.options & NLRS_TCPI_OPT_TIMESTAMPS ? ",ts" : "",
+			 ti.options & NLRS_TCPI_OPT_SACK ? ",sack" : "",
+			 ti.options & NLRS_TCPI_OPT_WSCALE ? ",wscale" : "");
+		if (ti.options & NLRS_TCPI_OPT_WSCALE) {
+			size_t n = strlen(opts);
+
+			snprintf(opts + n, sizeof(opts) - n, ":%u/%u", ti.snd_wscale, ti.rcv_wscale);
+		}
+		table_cell(&t, "%s", nlrs_tcp_state_name(ti.state));
+		table_cell(&t, "%s:%u", la, ti.local_port);
+		if (tcp_has_remote(&ti))
+			table_cell(&t, "%s:%u", ra, ti.remote_port);
+		else
+			table_cell(&t, "0.0.0.0:*");
+		if (listen) {
+			for (unsigned k = 0; k < 11; k++)
+				table_cell(&t, "-");
+		} else {
+			table_cell(&t, "%u", ti.unacked);
+			table_cell(&t, "%u", ti.snd_cwnd);
+			if (tcp_ssthresh_set(&ti))
+				table_cell(&t, "%u", ti.snd_ssthresh);
+			else
+				table_cell(&t, "-");
+			table_cell(&t, "%s", ms[0]);
+			table_cell(&t, "%s", ms[1]);
+			table_cell(&t, "%s", ms[2]);
+			table_cell(&t, "%u", ti.snd_mss);
+			table_cell(&t, "%u", ti.total_retrans);
+			table_cell(&t, "%" PRIu64, ti.bytes_sent);
+			table_cell(&t, "%" PRIu64, ti.bytes_acked);
+			table_cell(&t, "%" PRIu64, ti.bytes_received);
+		}
+		table_cell(&t, "%s", opts[0] ? opts + 1 : "-");
+		table_cell(&t, "%s", cc_name(ti.cc_algo));
+	}
+	table_render(sb, &t);
+}
+
+/*
+ * JSON contract ("tcp", an array, one object per TCP control block in the
+ * stack's table order; documented in nlrsctl(8), field names stable):
+ *   state           RFC 9293 name: "LISTEN", "SYN-SENT", "SYN-RECEIVED",
+ *                   "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT",
+ *                   "CLOSING", "LAST-ACK", "TIME-WAIT", "CLOSED"
+ *   ca_state        "open", "disorder", "cwr", "recovery", "loss"
+ *   local_address, local_port       dotted quad, integer
+ *   remote_address, remote_port     the same, null for a listener
+ *   unacked sacked lost retrans     bytes in flight / SACKed / marked lost /
+ *                                   retransmitted and not yet acknowledged
+ *   cwnd            bytes
+ *   ssthresh        bytes, null while unbounded (before the first loss)
+ *   rtt_us rttvar_us rto_us         smoothed RTT, its variation, the RTO
+ *   mss rcv_mss pmtu                send MSS, MSS announced, path MTU
+ *   snd_wnd rcv_wnd sndbuf rcvbuf   bytes
+ *   snd_wscale rcv_wscale           shifts (0 without window scaling)
+ *   retransmits backoff             timeouts of the current segment, RTO shift
+ *   total_retrans                   segments retransmitted over the life
+ *   bytes_sent bytes_retrans bytes_acked bytes_received segs_out segs_in
+ *   options         array of "ts", "sack", "wscale" (those in use)
+ *   cc              "cubic" or "newreno"
+ * Integers are JSON numbers, never strings.
+ */
+static void json_tcp(struct nlrsd_sb *sb, const struct nlrs_stack *s)
+{
+	struct nlrs_tcp_info ti;
+	bool first = true;
+	int r;
+
+	nlrsd_sb_printf(sb, "\"tcp\":[");
+	for (unsigned i = 0; (r = nlrs_tcp_conn_info(s, i, &ti)) >= 0; i++) {
+		char la[16], ra[16];
+		bool comma = false;
+
+		if (r == 0)
+			continue;
+		fmt_ip(ti.local_v4, la, sizeof(la));
+		fmt_ip(ti.remote_v4, ra, sizeof(ra));
+		nlrsd_sb_printf(sb, "%s{\"state\":", first ? "" : ",");
+		first = false;
+		sb_json_str(sb, nlrs_tcp_state_name(ti.state));
+		nlrsd_sb_printf(sb, ",\"ca_state\":\"%s\",\"local_address\":\"%s\",\"local_port\":%u",
+				ca_state_name(ti.ca_state), la, ti.local_port);
+		if (tcp_has_remote(&ti))
+			nlrsd_sb_printf(sb, ",\"remote_address\":\"%s\",\"remote_port\":%u", ra,
+					ti.remote_port);
+		else
+			nlrsd_sb_printf(sb, ",\"remote_address\":null,\"remote_port\":null");
+		nlrsd_sb_printf(sb, ",\"unacked\":%u,\"sacked\":%u,\"lost\":%u,\"retrans\":%u,\"cwnd\":%u",
+				ti.unacked, ti.sacked, ti.lost, ti.retrans, ti.snd_cwnd);
+		if (tcp_ssthresh_set(&ti))
+			nlrsd_sb_printf(sb, ",\"ssthresh\":%u", ti.snd_ssthresh);
+		else
+			nlrsd_sb_printf(sb, ",\"ssthresh\":null");
+		nlrsd_sb_printf(sb,
+				",\"rtt_us\":%u,\"rttvar_us\":%u,\"rto_us\":%u,\"mss\":%u,\"rcv_mss\":%u,"
+				"\"pmtu\":%u,\"snd_wnd\":%u,\"rcv_wnd\":%u,\"sndbuf\":%u,\"rcvbuf\":%u,"
+				"\"snd_wscale\":%u,\"rcv_wscale\":%u,\"retransmits\":%u,\"backoff\":%u,"
+				"\"total_retrans\":%u",
+				ti.rtt, ti.rttvar, ti.rto, ti.snd_mss, ti.rcv_mss, ti.pmtu, ti.snd_wnd,
+				ti.rcv_wnd, ti.sndbuf, ti.rcvbuf, ti.snd_wscale, ti.rcv_wscale,
+				ti.retransmits, ti.backoff, ti.total_retrans);
+		nlrsd_sb_printf(sb,
+				",\"bytes_sent\":%" PRIu64 ",\"bytes_retrans\":%" PRIu64
+				",\"bytes_acked\":%" PRIu64 ",\"bytes_received\":%" PRIu64
+				",\"segs_out\":%" PRIu64 ",\"segs_in\":%" PRIu64 ",\"options\":[",
+				ti.bytes_sent, ti.bytes_retrans, ti.bytes_acked, ti.bytes_received,
+				ti.segs_out, ti.segs_in);
+		if (ti.options & NLRS_TCPI_OPT_TIMESTAMPS) {
+			nlrsd_sb_printf(sb, "\"ts\"");
+			comma = true;
+		}
+		if (ti.options & NLRS_TCPI_OPT_SACK) {
+			nlrsd_sb_printf(sb, "%s\"sack\"", comma ? "," : "");
+			comma = true;
+		}
+		if (ti.options & NLRS_TCPI_OPT_WSCALE)
+			nlrsd_sb_printf(sb, "%s\"wscale\"", comma ? "," : "");
+		nlrsd_sb_printf(sb, "],\"cc\":\"%s\"}", cc_name(ti.cc_algo));
+	}
+	nlrsd_sb_printf(sb, "]");
+}
+
 static void text_counters(struct nlrsd_sb *sb, const struct nlrs_stack *s, bool all)
 {
 	static const char *const head[] = { "COUNTER", ">VALUE", "DESCRIPTION" };
@@ -671,6 +854,7 @@ void nlrsd_render(struct nlrsd_sb *sb, const struct nlrs_stack *s, const struct 
 		SECTION(NLRSD_SHOW_ADDRESSES, json_addresses(sb, s))
 		SECTION(NLRSD_SHOW_ROUTES, json_routes(sb, s))
 		SECTION(NLRSD_SHOW_ARP, json_arp(sb, s, st->now))
+		SECTION(NLRSD_SHOW_TCP, json_tcp(sb, s))
 		SECTION(NLRSD_SHOW_COUNTERS, json_counters(sb, s))
 		SECTION(NLRSD_SHOW_POOLS, json_pools(sb, s))
 		SECTION(NLRSD_SHOW_STATUS, json_status(sb, st))
@@ -691,6 +875,7 @@ void nlrsd_render(struct nlrsd_sb *sb, const struct nlrs_stack *s, const struct 
 	SECTION(NLRSD_SHOW_ADDRESSES, "Addresses:", text_addresses(sb, s))
 	SECTION(NLRSD_SHOW_ROUTES, "Routes:", text_routes(sb, s))
 	SECTION(NLRSD_SHOW_ARP, "ARP cache:", text_arp(sb, s, st->now))
+	SECTION(NLRSD_SHOW_TCP, "TCP:", text_tcp(sb, s))
 	SECTION(NLRSD_SHOW_COUNTERS, rq->all ? "Counters:" : "Counters (non-zero; --all for every one):",
 		text_counters(sb, s, rq->all))
 	SECTION(NLRSD_SHOW_POOLS, "Pools:", text_pools(sb, s))

@@ -5,7 +5,7 @@
  * control socket (control.c) reads the request line and writes the reply.
  *
  * Requests (one line):  show <what> <text|json> [all]  |  status <text|json>
- * what: interfaces addresses routes arp counters pools status all
+ * what: interfaces addresses routes arp tcp counters pools status all
  */
 #ifndef NLRSD_RENDER_H
 #define NLRSD_RENDER_H
@@ -35,7 +35,8 @@ enum nlrsd_what {
 	NLRSD_SHOW_COUNTERS = 1u << 4,
 	NLRSD_SHOW_POOLS = 1u << 5,
 	NLRSD_SHOW_STATUS = 1u << 6,
-	NLRSD_SHOW_ALL = (1u << 7) - 1,
+	NLRSD_SHOW_TCP = 1u << 7,
+	NLRSD_SHOW_ALL = (1u << 8) - 1,
 };
 
 struct nlrsd_request {

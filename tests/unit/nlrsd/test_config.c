@@ -72,6 +72,18 @@ static const char spec_example[] =
 	"buffers = 4096\n"
 	"forward = yes\n"
 	"reasm-timeout = 30000\n"
+	"tcp-conns = 2048\n"
+	"tcp-sndbuf = 65536\n"
+	"tcp-rcvbuf = 32768\n"
+	"tcp-rmem-max = 8388608\n"
+	"tcp-wmem-max = 16777216\n"
+	"tcp-msl = 2000\n"
+	"tcp-mss-default = 1220\n"
+	"tcp-syncookies = off\n"
+	"tcp-sack = no\n"
+	"tcp-timestamps = false\n"
+	"tcp-wscale = 0\n"
+	"tcp-cc = newreno\n"
 	"[interface tap0]\n"
 	"type = tap            # tap | loopback\n"
 	"addr = 192.0.2.2/24   # may repeat\n"
@@ -101,6 +113,16 @@ Test(nlrsd_config, valid_file_fills_every_field)
 	cr_assert_eq(cfg.buffers, 4096);
 	cr_assert(cfg.forward);
 	cr_assert_eq(cfg.reasm_timeout_ms, 30000);
+	cr_assert_eq(cfg.tcp_conns, 2048);
+	cr_assert_eq(cfg.tcp_sndbuf, 65536);
+	cr_assert_eq(cfg.tcp_rcvbuf, 32768);
+	cr_assert_eq(cfg.tcp_rmem_max, 8388608);
+	cr_assert_eq(cfg.tcp_wmem_max, 16777216);
+	cr_assert_eq(cfg.tcp_msl_ms, 2000);
+	cr_assert_eq(cfg.tcp_mss_default, 1220);
+	cr_assert(!cfg.tcp_syncookies);
+	cr_assert(!cfg.tcp_sack && !cfg.tcp_timestamps && !cfg.tcp_wscale);
+	cr_assert_eq(cfg.tcp_cc, NLRS_CC_NEWRENO);
 	cr_assert_eq(cfg.niface, 2);
 	cr_assert_str_eq(cfg.iface[0].name, "tap0");
 	cr_assert_eq(cfg.iface[0].type, NLRSD_IF_TAP);
@@ -137,6 +159,19 @@ Test(nlrsd_config, defaults_follow_the_stack_and_environment)
 	cr_assert_eq(cfg.buf_size, sc.buf_size);
 	cr_assert_eq(cfg.sockets, sc.sockets);
 	cr_assert_eq(cfg.arp_entries, sc.arp_entries);
+	cr_assert_eq(cfg.tcp_conns, sc.tcp_conns);
+	cr_assert_eq(cfg.tcp_sndbuf, sc.tcp_sndbuf);
+	cr_assert_eq(cfg.tcp_rcvbuf, sc.tcp_rcvbuf);
+	cr_assert_eq(cfg.tcp_rmem_max, sc.tcp_rmem_max);
+	cr_assert_eq(cfg.tcp_wmem_max, sc.tcp_wmem_max);
+	cr_assert_eq((uint64_t)cfg.tcp_msl_ms * 1000u, sc.tcp_msl);
+	cr_assert_eq(cfg.tcp_mss_default, sc.tcp_mss_default);
+	cr_assert_eq(cfg.tcp_syncookies, sc.tcp_syncookies);
+	cr_assert_eq(cfg.tcp_sack, !sc.tcp_no_sack);
+	cr_assert_eq(cfg.tcp_timestamps, !sc.tcp_no_timestamps);
+	cr_assert_eq(cfg.tcp_wscale, !sc.tcp_no_wscale);
+	cr_assert(cfg.tcp_sack && cfg.tcp_timestamps && cfg.tcp_wscale, "all on by default");
+	cr_assert_eq(cfg.tcp_cc, sc.tcp_cc);
 	cr_assert_str_eq(cfg.socket_path, NLRSD_DEFAULT_SOCKET);
 	nlrsd_config_init(&cfg, "/tmp/env.sock");
 	cr_assert_str_eq(cfg.socket_path, "/tmp/env.sock");
@@ -179,6 +214,14 @@ Test(nlrsd_config, file_errors_name_the_line)
 	expect_file_error("[daemon]\nlog-level = loud\n", 2, "not a log level");
 	expect_file_error("[daemon\n", 1, "malformed section header");
 	expect_file_error("[service]\nudp-echo = 0\n", 2, "not a UDP port");
+	expect_file_error("[stack]\ntcp-cc = vegas\n", 2,
+			  "tcp-cc: 'vegas' is not a congestion control algorithm (cubic or newreno)");
+	expect_file_error("[stack]\ntcp-syncookies = sometimes\n", 2,
+			  "tcp-syncookies: 'sometimes' is not on or off");
+	expect_file_error("[stack]\ntcp-conns = 0\n", 2, "tcp-conns: '0' is not a TCP control block count");
+	expect_file_error("[stack]\ntcp-rcvbuf = 1k\n", 2, "tcp-rcvbuf: '1k' is not a buffer size in bytes");
+	expect_file_error("[daemon]\ntcp-msl = 1000\n", 2, "belongs in [stack], not [daemon]");
+	expect_file_error("[stack]\ntcp-mss = 1000\n", 2, "tcp-mss: unknown key in [stack]");
 }
 
 Test(nlrsd_config, overlong_line_is_an_error_not_two_lines)
@@ -399,7 +442,180 @@ Test(nlrsd_config, printed_config_reads_back_the_same)
 	cr_assert_str_eq(cfg.pcap_file, first.pcap_file);
 	cr_assert_eq(cfg.buffers, first.buffers);
 	cr_assert_eq(cfg.forward, first.forward);
+	cr_assert_eq(cfg.tcp_conns, first.tcp_conns);
+	cr_assert_eq(cfg.tcp_sndbuf, first.tcp_sndbuf);
+	cr_assert_eq(cfg.tcp_rcvbuf, first.tcp_rcvbuf);
+	cr_assert_eq(cfg.tcp_rmem_max, first.tcp_rmem_max);
+	cr_assert_eq(cfg.tcp_wmem_max, first.tcp_wmem_max);
+	cr_assert_eq(cfg.tcp_msl_ms, first.tcp_msl_ms);
+	cr_assert_eq(cfg.tcp_mss_default, first.tcp_mss_default);
+	cr_assert_eq(cfg.tcp_syncookies, first.tcp_syncookies);
+	cr_assert_eq(cfg.tcp_sack, first.tcp_sack);
+	cr_assert_eq(cfg.tcp_timestamps, first.tcp_timestamps);
+	cr_assert_eq(cfg.tcp_wscale, first.tcp_wscale);
+	cr_assert(!cfg.tcp_sack && !cfg.tcp_timestamps && !cfg.tcp_wscale);
+	cr_assert_eq(cfg.tcp_cc, first.tcp_cc);
+	cr_assert_not_null(strstr(text, "tcp-cc = newreno\n"), "%s", text);
+	cr_assert_not_null(strstr(text, "tcp-syncookies = off\n"), "%s", text);
 	cr_assert_eq(cfg.log_level, first.log_level);
 	cr_assert_eq(cfg.udp_echo, first.udp_echo);
 	free(text);
+}
+
+/* ---- TCP ---- */
+
+Test(nlrsd_config, tcp_options_on_the_command_line)
+{
+	static const char *const args[] = { "--tap", "tap0", "--tcp-conns", "65535", "--tcp-sndbuf",
+					    "4096", "--tcp-rcvbuf=1073741824", "--tcp-rmem-max",
+					    "1073741824", "--tcp-wmem-max", "4096", "--tcp-msl", "1",
+					    "--tcp-mss-default", "65495", "--tcp-syncookies", "off",
+					    "--tcp-sack", "off", "--tcp-timestamps=no", "--tcp-wscale",
+					    "0", "--tcp-cc", "newreno", NULL };
+
+	cr_assert_eq(parse_argv(args), NLRSD_ARGS_RUN, "%s", err);
+	cr_assert_eq(cfg.tcp_conns, 65535);
+	cr_assert_eq(cfg.tcp_sndbuf, 4096);
+	cr_assert_eq(cfg.tcp_rcvbuf, 1073741824u);
+	cr_assert_eq(cfg.tcp_rmem_max, 1073741824u);
+	cr_assert_eq(cfg.tcp_wmem_max, 4096);
+	cr_assert_eq(cfg.tcp_msl_ms, 1);
+	cr_assert_eq(cfg.tcp_mss_default, 65495);
+	cr_assert(!cfg.tcp_syncookies);
+	cr_assert(!cfg.tcp_sack && !cfg.tcp_timestamps && !cfg.tcp_wscale);
+	cr_assert_eq(cfg.tcp_cc, NLRS_CC_NEWRENO);
+
+	/* the lower ends, and every spelling a yes/no key takes */
+	static const char *const on[] = { "on", "yes", "true", "1", "ON" };
+	for (unsigned i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+		setup();
+		cr_assert_eq(parse_argv((const char *const[]){ "--tap", "t", "--tcp-syncookies", "off",
+							       "--tcp-syncookies", on[i],
+							       "--tcp-sack", "off", "--tcp-sack", on[i],
+							       "--tcp-timestamps", on[i],
+							       "--tcp-wscale", on[i], "--tcp-cc",
+							       "cubic", "--tcp-conns", "1",
+							       "--tcp-mss-default", "64",
+							       "--tcp-msl", "600000", NULL }),
+			     NLRSD_ARGS_RUN, "%s: %s", on[i], err);
+		cr_assert(cfg.tcp_syncookies && cfg.tcp_sack && cfg.tcp_timestamps && cfg.tcp_wscale,
+			  "%s", on[i]);
+		cr_assert_eq(cfg.tcp_cc, NLRS_CC_CUBIC);
+		cr_assert_eq(cfg.tcp_conns, 1);
+		cr_assert_eq(cfg.tcp_mss_default, 64);
+		cr_assert_eq(cfg.tcp_msl_ms, 600000);
+	}
+}
+
+Test(nlrsd_config, tcp_command_line_overrides_file)
+{
+	const char *path = write_temp("[stack]\ntcp-cc = newreno\ntcp-conns = 100\n"
+				      "tcp-syncookies = no\n");
+	const char *args[] = { "-c", path, "--tap", "tap0", "--tcp-conns", "200", NULL };
+
+	cr_assert_eq(parse_argv(args), NLRSD_ARGS_RUN, "%s", err);
+	unlink(path);
+	cr_assert_eq(cfg.tcp_conns, 200);
+	cr_assert_eq(cfg.tcp_cc, NLRS_CC_NEWRENO, "file value kept");
+	cr_assert(!cfg.tcp_syncookies, "file value kept");
+}
+
+Test(nlrsd_config, tcp_bad_values_are_refused_naming_option_and_value)
+{
+	static const struct {
+		const char *opt, *val, *msg;
+	} bad[] = {
+		{ "--tcp-conns", "0", "--tcp-conns: '0' is not a TCP control block count (1..65535)" },
+		{ "--tcp-conns", "65536", "--tcp-conns: '65536' is not a TCP control block count (1..65535)" },
+		{ "--tcp-conns", "-1", "--tcp-conns: '-1' is not a TCP control block count" },
+		{ "--tcp-conns", "12x", "--tcp-conns: '12x' is not a TCP control block count" },
+		{ "--tcp-conns", " 12", "--tcp-conns: ' 12' is not a TCP control block count" },
+		{ "--tcp-sndbuf", "4095", "--tcp-sndbuf: '4095' is not a buffer size in bytes (4096..1073741824)" },
+		{ "--tcp-sndbuf", "1073741825", "--tcp-sndbuf: '1073741825' is not a buffer size in bytes" },
+		{ "--tcp-sndbuf", "64k", "--tcp-sndbuf: '64k' is not a buffer size in bytes" },
+		{ "--tcp-rcvbuf", "0", "--tcp-rcvbuf: '0' is not a buffer size in bytes (4096..1073741824)" },
+		{ "--tcp-rcvbuf", "99999999999999999999999", "--tcp-rcvbuf: '99999999999999999999999' is not a buffer size" },
+		{ "--tcp-rmem-max", "4095", "--tcp-rmem-max: '4095' is not a buffer size in bytes (4096..1073741824)" },
+		{ "--tcp-rmem-max", "2147483648", "--tcp-rmem-max: '2147483648' is not a buffer size in bytes" },
+		{ "--tcp-wmem-max", "1", "--tcp-wmem-max: '1' is not a buffer size in bytes (4096..1073741824)" },
+		{ "--tcp-wmem-max", "4194304.0", "--tcp-wmem-max: '4194304.0' is not a buffer size in bytes" },
+		{ "--tcp-msl", "0", "--tcp-msl: '0' is not a lifetime in milliseconds (1..600000)" },
+		{ "--tcp-msl", "600001", "--tcp-msl: '600001' is not a lifetime in milliseconds (1..600000)" },
+		{ "--tcp-msl", "30s", "--tcp-msl: '30s' is not a lifetime in milliseconds" },
+		{ "--tcp-mss-default", "63", "--tcp-mss-default: '63' is not a segment size (64..65495)" },
+		{ "--tcp-mss-default", "65496", "--tcp-mss-default: '65496' is not a segment size (64..65495)" },
+		{ "--tcp-syncookies", "maybe", "--tcp-syncookies: 'maybe' is not on or off" },
+		{ "--tcp-syncookies", "", "--tcp-syncookies: '' is not on or off" },
+		{ "--tcp-sack", "sometimes", "--tcp-sack: 'sometimes' is not on or off" },
+		{ "--tcp-timestamps", "2", "--tcp-timestamps: '2' is not on or off" },
+		{ "--tcp-wscale", "onn", "--tcp-wscale: 'onn' is not on or off" },
+		{ "--tcp-cc", "reno", "--tcp-cc: 'reno' is not a congestion control algorithm (cubic or newreno)" },
+		{ "--tcp-cc", "bbr", "--tcp-cc: 'bbr' is not a congestion control algorithm (cubic or newreno)" },
+		{ "--tcp-cc", "CUBIC", "--tcp-cc: 'CUBIC' is not a congestion control algorithm" },
+		{ "--sockets", "32768", "--sockets: '32768' is not a socket count (1..32767)" },
+	};
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *args[] = { "--tap", "tap0", bad[i].opt, bad[i].val, NULL };
+
+		expect_cli_error(args, bad[i].msg);
+		cr_assert_eq(strncmp(err, bad[i].opt, strlen(bad[i].opt)), 0,
+			     "message must start with the option: %s", err);
+	}
+	/* options that take a value refuse to go without one */
+	expect_cli_error((const char *const[]){ "--tap", "t", "--tcp-cc", NULL }, "--tcp-cc: missing value");
+	expect_cli_error((const char *const[]){ "--tap", "t", "--tcp-syncookies", "--forward", NULL },
+			 "--tcp-syncookies: missing value (the next argument, --forward, is an option)");
+}
+
+Test(nlrsd_config, tcp_ceilings_below_the_initial_buffers_are_refused)
+{
+	expect_cli_error((const char *const[]){ "--tap", "t", "--tcp-rcvbuf", "8388608", NULL },
+			 "tcp-rmem-max 4194304 is below tcp-rcvbuf 8388608");
+	expect_cli_error((const char *const[]){ "--tap", "t", "--tcp-sndbuf", "65536", "--tcp-wmem-max",
+						"32768", NULL },
+			 "tcp-wmem-max 32768 is below tcp-sndbuf 65536");
+	/* the order on the command line does not matter: checked at the end */
+	setup();
+	cr_assert_eq(parse_argv((const char *const[]){ "--tap", "t", "--tcp-rcvbuf", "8388608",
+						       "--tcp-rmem-max", "8388608", NULL }),
+		     NLRSD_ARGS_RUN, "%s", err);
+	cr_assert_eq(cfg.tcp_rcvbuf, 8388608);
+}
+
+/* The defaults --help promises are the stack's own. */
+Test(nlrsd_config, help_states_the_stack_tcp_defaults)
+{
+	struct nlrs_stack_config sc;
+	/* the help lines (the synopsis has "]" after the value name) */
+	static const char *const opt[] = { "--tcp-conns N ",        "--tcp-sndbuf BYTES ",
+					   "--tcp-rcvbuf BYTES ",   "--tcp-rmem-max BYTES ",
+					   "--tcp-wmem-max BYTES ", "--tcp-msl MS ",
+					   "--tcp-mss-default N " };
+	unsigned long want[7];
+
+	nlrs_stack_config_default(&sc);
+	want[0] = sc.tcp_conns;
+	want[1] = sc.tcp_sndbuf;
+	want[2] = sc.tcp_rcvbuf;
+	want[3] = sc.tcp_rmem_max;
+	want[4] = sc.tcp_wmem_max;
+	want[5] = (unsigned long)(sc.tcp_msl / 1000u);
+	want[6] = sc.tcp_mss_default;
+	for (unsigned i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
+		const char *at = strstr(nlrsd_usage, opt[i]), *def;
+
+		cr_assert_not_null(at, "--help has no '%s'", opt[i]);
+		def = strstr(at + strlen(opt[i]), "default ");
+		cr_assert_not_null(def);
+		cr_assert_eq(strtoul(def + 8, NULL, 10), want[i], "%s: --help says %.40s", opt[i], def);
+	}
+	cr_assert(sc.tcp_syncookies);
+	cr_assert_not_null(strstr(nlrsd_usage, "SYN queue is full (default on)"));
+	cr_assert(!sc.tcp_no_sack && !sc.tcp_no_timestamps && !sc.tcp_no_wscale);
+	cr_assert_not_null(strstr(nlrsd_usage, "accept SACK (default on)"));
+	cr_assert_not_null(strstr(nlrsd_usage, "accept timestamps (default on)"));
+	cr_assert_not_null(strstr(nlrsd_usage, "accept window scaling (default on)"));
+	cr_assert_eq(sc.tcp_cc, NLRS_CC_CUBIC);
+	cr_assert_not_null(strstr(nlrsd_usage, "cubic (default) or newreno"));
 }
