@@ -68,16 +68,37 @@ struct nlrs_buf *nlrs_buf_alloc(struct nlrs_pool *pool, uint16_t headroom)
 	b->gso_type = 0;
 	b->csum = 0;
 	b->tstamp = 0;
+	b->owner = NULL;
 	return b;
 }
 
 static void seg_release(struct nlrs_buf *b)
 {
 	struct nlrs_pool *pool = b->pool;
+	if (b->owner) {
+		struct nlrs_buf *o = b->owner;
+		b->owner = NULL;
+		nlrs_buf_free(o);
+	}
 	b->refcnt = 0;
 	b->next = pool->free;
 	pool->free = b;
 	pool->avail++;
+}
+
+struct nlrs_buf *nlrs_buf_external(struct nlrs_pool *pool, struct nlrs_buf *owner, uint16_t off,
+				   uint16_t len)
+{
+	if (owner->next || (uint32_t)off + len > owner->len)
+		return NULL;
+	struct nlrs_buf *b = nlrs_buf_alloc(pool, 0);
+	if (!b)
+		return NULL;
+	b->owner = nlrs_buf_ref(owner);
+	b->data = owner->data + off;
+	b->len = len;
+	b->tot_len = len;
+	return b;
 }
 
 struct nlrs_buf *nlrs_buf_ref(struct nlrs_buf *b)

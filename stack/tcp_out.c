@@ -49,8 +49,20 @@ static int sndq_copy(struct nlrs_tcb *tp, uint32_t seq, uint32_t len, struct nlr
 		uint32_t n = q->len - off;
 		if (n > len)
 			n = len;
-		if (nlrs_buf_append(b, q->data + off, n))
+		if (n >= 512u) {
+			/* Zero copy: the segment points into the queue buffer
+			 * (bytes there never change; the queue only grows). */
+			struct nlrs_buf *e = nlrs_buf_external(b->pool, q, (uint16_t)off, (uint16_t)n);
+			if (!e)
+				return -NLRS_ENOBUFS;
+			struct nlrs_buf *t = b;
+			while (t->next)
+				t = t->next;
+			t->next = e;
+			b->tot_len += n;
+		} else if (nlrs_buf_append(b, q->data + off, n)) {
 			return -NLRS_ENOBUFS;
+		}
 		len -= n;
 		seq += n;
 		qseq += q->len;

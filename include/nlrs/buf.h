@@ -49,6 +49,10 @@ struct nlrs_buf {
 	uint8_t gso_type;       /* NLRS_GSO_*: the device cuts the packet into segments */
 	uint8_t csum;           /* NLRS_CSUM_*: checksum offload state (first segment) */
 	uint64_t tstamp;        /* receive time (microseconds), set by the device */
+	/* An external segment's data lies in another buffer's storage, on
+	 * which it holds a reference (zero-copy transmit of queued data).
+	 * It has no head- or tailroom of its own. NULL for ordinary ones. */
+	struct nlrs_buf *owner;
 	uint8_t storage[];
 };
 
@@ -109,13 +113,20 @@ static inline bool nlrs_buf_shared(const struct nlrs_buf *b) { return b->refcnt 
 
 static inline uint16_t nlrs_buf_headroom(const struct nlrs_buf *b)
 {
-	return (uint16_t)(b->data - b->storage);
+	return b->owner ? 0 : (uint16_t)(b->data - b->storage);
 }
 
 static inline uint16_t nlrs_buf_tailroom(const struct nlrs_buf *b)
 {
-	return (uint16_t)(b->cap - nlrs_buf_headroom(b) - b->len);
+	return b->owner ? 0 : (uint16_t)(b->cap - nlrs_buf_headroom(b) - b->len);
 }
+
+/* A segment showing owner's bytes [off, off+len) without copying them: it
+ * takes a reference on owner (a single-segment buffer), released when the
+ * segment is freed. The bytes must not change while it lives (append-only
+ * queues are fine). NULL if the pool is empty. */
+struct nlrs_buf *nlrs_buf_external(struct nlrs_pool *pool, struct nlrs_buf *owner, uint16_t off,
+				   uint16_t len);
 
 /* Prepend n bytes to the first segment; returns the new start, or NULL if
  * the headroom is too small (nothing changed). */
