@@ -370,3 +370,35 @@ BUF_TEST(chain_checksum_with_odd_segment_lengths_matches_flat_sum)
 	}
 	nlrs_buf_free(head);
 }
+
+BUF_TEST(external_segment_holds_its_owner_until_freed)
+{
+	struct nlrs_buf *owner = nlrs_buf_from(&pool, 0, "0123456789abcdef", 16);
+	cr_assert_not_null(owner);
+	struct nlrs_buf *hdr = nlrs_buf_from(&pool, 16, "HDR", 3);
+	struct nlrs_buf *e = nlrs_buf_external(&pool, owner, 4, 8);
+	cr_assert_not_null(e);
+	cr_assert_eq(owner->refcnt, 2);
+	cr_assert_eq(nlrs_buf_tailroom(e), 0, "no room of its own");
+	cr_assert_eq(nlrs_buf_headroom(e), 0);
+	hdr->next = e;
+	hdr->tot_len += e->len;
+	/* the queue lets go of the owner first: the bytes stay valid */
+	nlrs_buf_free(owner);
+	char out[16] = { 0 };
+	cr_assert_eq(nlrs_buf_copy_out(hdr, 0, out, sizeof out), 11);
+	cr_assert_str_eq(out, "HDR456789ab");
+	/* appending after an external segment takes a new one */
+	cr_assert_eq(nlrs_buf_append(hdr, "!", 1), 0);
+	cr_assert_eq(nlrs_buf_segments(hdr), 3);
+	cr_assert_eq(pool.avail, P_COUNT - 4);
+	nlrs_buf_free(hdr); /* releases the header, the external segment and the owner */
+}
+
+BUF_TEST(external_segment_refuses_a_range_past_the_owner)
+{
+	struct nlrs_buf *owner = nlrs_buf_from(&pool, 0, "0123", 4);
+	cr_assert_null(nlrs_buf_external(&pool, owner, 2, 3));
+	cr_assert_eq(owner->refcnt, 1);
+	nlrs_buf_free(owner);
+}
