@@ -93,7 +93,8 @@ struct nlrs_cc {
 	/* CUBIC (RFC 9438 4): times in microseconds, windows in bytes */
 	nlrs_time_t epoch;    /* start of the current congestion-avoidance epoch, 0 = none */
 	uint32_t w_max;       /* window before the last reduction (4.6 W_max) */
-	uint32_t w_last_max;  /* for fast convergence (4.7) */
+	uint32_t w_last_max;  /* cwnd_prior: cwnd before the last reduction (RFC 9438 4.6;
+			       * 4.3 switches alpha_cubic to 1 once W_est reaches it) */
 	uint32_t k_us;        /* K of 4.2 in microseconds */
 	uint32_t cwnd_epoch;  /* cwnd at the epoch start (4.2 cwnd_epoch) */
 	uint32_t w_est;       /* Reno-friendly estimate (4.3 W_est) */

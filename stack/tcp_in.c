@@ -853,7 +853,12 @@ static bool ack_input(struct nlrs_stack *s, struct nlrs_tcb *tp, const struct nl
 			if ((tp->flags & TF_IN_LOSS) && nlrs_seq_geq(ack, tp->recover))
 				tp->flags &= ~TF_IN_LOSS;
 			tp->dupacks = 0;
-			nlrs__cc_on_ack(&tp->cc, data_acked, flight, tp->srtt, s->now);
+			/* RFC 3465 2.3: slow start after a timeout counts at
+			 * most one SMSS per ACK. */
+			nlrs__cc_on_ack(&tp->cc,
+					(tp->flags & TF_IN_LOSS) && data_acked > tp->mss ? tp->mss
+											 : data_acked,
+					flight, tp->srtt, s->now);
 			/* A cumulative ACK that still leaves a hole the
 			 * scoreboard calls lost (RFC 6675 4 IsLost) starts
 			 * recovery at once, as Linux does, instead of waiting
