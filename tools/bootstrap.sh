@@ -20,6 +20,7 @@ NLRS_PACKAGES=(
 	python3 python3-scapy
 	gcc-arm-none-eabi libnewlib-arm-none-eabi
 	procps psmisc groff-base
+	curl iperf3 bind9-dnsutils dnsmasq-base ethtool bc
 )
 
 nlrs__log() { printf '==> %s\n' "$*" >&2; }
