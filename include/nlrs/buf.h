@@ -109,7 +109,17 @@ void nlrs_buf_free(struct nlrs_buf *b);
 /* Free a queue of packets linked through qnext. */
 void nlrs_buf_free_queue(struct nlrs_buf *head);
 
-static inline bool nlrs_buf_shared(const struct nlrs_buf *b) { return b->refcnt > 1; }
+/* true when someone else may see the bytes of b's chain, so they must not
+ * be modified in place: a segment has another reference, or shows another
+ * buffer's bytes (nlrs_buf_external: e.g. TCP's send queue, which a
+ * retransmission would send again with a fresh checksum). */
+static inline bool nlrs_buf_shared(const struct nlrs_buf *b)
+{
+	for (; b; b = b->next)
+		if (b->refcnt > 1 || b->owner)
+			return true;
+	return false;
+}
 
 static inline uint16_t nlrs_buf_headroom(const struct nlrs_buf *b)
 {

@@ -89,6 +89,31 @@ BUF_TEST(free_returns_slot_for_reuse)
 	nlrs_buf_free(NULL); /* accepted */
 }
 
+BUF_TEST(external_segment_makes_the_chain_shared)
+{
+	/* A frame whose payload points into another buffer (TCP's zero-copy
+	 * send queue) must not be written in place: the fault injector once
+	 * flipped a bit of the send queue that way, and the retransmission
+	 * carried it with a valid checksum. */
+	struct nlrs_buf *q = nlrs_buf_from(&pool, 0, "payload-bytes", 13);
+	struct nlrs_buf *f = nlrs_buf_from(&pool, 0, "hdr", 3);
+	cr_assert_not(nlrs_buf_shared(f));
+	struct nlrs_buf *e = nlrs_buf_external(&pool, q, 0, 13);
+	cr_assert_not_null(e);
+	f->next = e;
+	f->tot_len += 13;
+	cr_assert(nlrs_buf_shared(f), "an external segment anywhere in the chain");
+	cr_assert(nlrs_buf_shared(q), "the owner now has two references");
+	struct nlrs_buf *c = nlrs_buf_clone(&pool, f);
+	cr_assert_not_null(c);
+	cr_assert_not(nlrs_buf_shared(c), "a clone is private");
+	nlrs_buf_free(c);
+	nlrs_buf_free(f);
+	cr_assert_not(nlrs_buf_shared(q));
+	nlrs_buf_free(q);
+	cr_assert_eq(pool.avail, P_COUNT);
+}
+
 BUF_TEST(ref_shares_until_last_reference_dropped)
 {
 	struct nlrs_buf *b = nlrs_buf_from(&pool, 0, "abc", 3);
