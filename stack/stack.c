@@ -86,7 +86,7 @@ static int config_check(const struct nlrs_stack_config *c)
 	    c->tcp_conns < 1 || c->tcp_sndbuf < 4096 ||
 	    c->tcp_rcvbuf < 4096 || c->tcp_rmem_max < c->tcp_rcvbuf ||
 	    c->tcp_wmem_max < c->tcp_sndbuf || c->tcp_msl < NLRS_MSEC(1) ||
-	    c->tcp_mss_default < 64 || c->tcp_cc > NLRS_CC_NEWRENO)
+	    c->tcp_mss_default < 64 || c->tcp_cc > NLRS_CC_BBR)
 		return -NLRS_EINVAL;
 	return 0;
 }

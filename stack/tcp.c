@@ -1006,9 +1006,14 @@ int nlrs__tcp_setopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int v)
 			nlrs__tcp_update_mss(s, tp);
 		return 0;
 	case NLRS_TCP_CONGESTION:
-		if (v != NLRS_CC_CUBIC && v != NLRS_CC_NEWRENO)
+		if (v != NLRS_CC_CUBIC && v != NLRS_CC_NEWRENO && v != NLRS_CC_BBR)
 			return -NLRS_ENOENT; /* Linux: unknown algorithm name */
 		tp->cc_algo = (uint8_t)v;
+		/* BBR starts over (or stops) with its model and pacing */
+		tp->bbr.mode = 0;
+		tp->nmarks = 0;
+		tp->pacing_rate = 0;
+		tp->app_limited = 0;
 		if (tp->state != NLRS_TCPS_CLOSED && tp->state != NLRS_TCPS_LISTEN) {
 			uint32_t cwnd = tp->cc.cwnd, ssth = tp->cc.ssthresh;
 			nlrs__cc_init(&tp->cc, tp->cc_algo, tp->mss);
@@ -1114,6 +1119,10 @@ static void fill_info(const struct nlrs_stack *s, const struct nlrs_tcb *tp,
 	o->remote_v4 = tp->raddr;
 	o->local_port = tp->lport;
 	o->remote_port = tp->rport;
+	o->pacing_rate = tp->pacing_rate;
+	o->delivery_rate = tp->last_rate;
+	o->btl_bw = tp->bbr.lt_use_bw ? tp->bbr.lt_bw : tp->bbr.btl_bw;
+	o->min_rtt = tp->bbr.mode && tp->bbr.min_rtt != UINT32_MAX ? tp->bbr.min_rtt : 0;
 }
 
 int nlrs_tcp_info(struct nlrs_stack *s, int sd, struct nlrs_tcp_info *out)

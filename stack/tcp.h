@@ -98,6 +98,7 @@ struct nlrs_cc {
 	uint32_t k_us;        /* K of 4.2 in microseconds */
 	uint32_t cwnd_epoch;  /* cwnd at the epoch start (4.2 cwnd_epoch) */
 	uint32_t w_est;       /* Reno-friendly estimate (4.3 W_est) */
+	uint32_t prior_cwnd;  /* BBR: cwnd to restore when a loss episode ends */
 };
 
 /* RFC 5681 3.1 / RFC 6928 initial window: min(10*mss, max(2*mss, 14600)). */
@@ -125,6 +126,52 @@ void nlrs__cc_on_rto(struct nlrs_cc *cc, uint32_t in_flight, nlrs_time_t now);
 /* RFC 5681 4.1: after an idle period longer than the RTO, cwnd =
  * min(cwnd, initial window). */
 void nlrs__cc_on_idle(struct nlrs_cc *cc);
+
+/* ---- delivery rate estimation and BBR (tcp_bbr.c) ---- */
+
+/* A transmitted data segment whose acknowledgement will make a delivery
+ * rate sample (draft-cheng-iccrg-delivery-rate-estimation 3.2: the
+ * per-packet state, kept here for a few segments only, not for every one). */
+#define NLRS_TCP_RATE_MARKS 8
+struct nlrs_rate_mark {
+	uint32_t seq, end;
+	bool app_limited;
+	bool rexmit;                 /* a retransmission: no RTT sample from it */
+	uint64_t pacing_rate;        /* tp->pacing_rate when it was sent */
+	uint64_t delivered;          /* C.delivered when it was sent */
+	nlrs_time_t delivered_time;  /* C.delivered_time then */
+	nlrs_time_t first_sent_time; /* C.first_sent_time then */
+	nlrs_time_t sent_time;
+};
+
+#define NLRS_BBR_BW_ROUNDS 10 /* BtlBwFilterLen, in round trips */
+struct nlrs_bbr {
+	uint8_t mode;                 /* 0 = not started; BBR_STARTUP.. (tcp_bbr.c) */
+	uint8_t cycle_idx;            /* ProbeBW gain cycle phase */
+	uint8_t full_bw_cnt;
+	bool filled_pipe;
+	bool round_start;
+	bool probe_rtt_round_done;
+	uint16_t pacing_gain, cwnd_gain; /* x 256 */
+	uint32_t round_count;
+	uint64_t next_round_delivered;
+	uint64_t bw_round[NLRS_BBR_BW_ROUNDS]; /* max sample per round, bytes/s */
+	uint64_t btl_bw;              /* max of bw_round: BtlBw */
+	uint64_t full_bw;
+	uint32_t min_rtt;             /* us; UINT32_MAX until a sample */
+	nlrs_time_t min_rtt_stamp;
+	nlrs_time_t cycle_stamp;
+	nlrs_time_t probe_rtt_done;   /* 0 = not yet timed */
+	uint32_t probe_rtt_prior_cwnd;
+	/* Long-term (policed) bandwidth: see tcp_bbr.c lt_sampling */
+	bool lt_is_sampling, lt_use_bw, lt_probing;
+	uint16_t lt_rtt_cnt;
+	uint8_t lt_climbs;            /* successful probes in a row (0..3) */
+	uint32_t lt_base_pm;          /* loss at lt_bw, permille */
+	uint64_t lt_bw;               /* bytes/s */
+	uint64_t lt_last_delivered, lt_last_lost, lt_prev_lost;
+	nlrs_time_t lt_last_stamp;
+};
 
 /* ---- the control block ---- */
 
@@ -246,6 +293,18 @@ struct nlrs_tcb {
 	struct nlrs_cc cc;
 	struct nlrs_sack_sb sb;
 
+	/* Delivery rate estimation (tcp_bbr.c; kept only under BBR) */
+	uint64_t delivered;           /* bytes cumulatively ACKed or SACKed */
+	nlrs_time_t delivered_time;
+	nlrs_time_t first_sent_time;
+	uint64_t app_limited;         /* delivered mark ending an app-limited span; 0 = none */
+	uint64_t last_rate;           /* the last delivery rate sample, bytes/s */
+	uint8_t nmarks;
+	struct nlrs_rate_mark marks[NLRS_TCP_RATE_MARKS];
+	struct nlrs_bbr bbr;
+	uint64_t pacing_rate;         /* bytes/s; 0 = no pacing */
+	nlrs_time_t pace_next;        /* earliest time of the next paced data segment */
+
 	/* Times */
 	nlrs_time_t last_rcv;         /* last segment received (keepalive idle) */
 	nlrs_time_t last_snd;         /* last data sent (restart after idle) */
@@ -267,6 +326,7 @@ struct nlrs_tcb {
 
 	struct nlrs_timer rtx_timer;  /* retransmission, persist, SYN, keepalive, 2MSL */
 	struct nlrs_timer dack_timer; /* delayed ACK, cork release */
+	struct nlrs_timer pace_timer; /* pacing release (BBR) */
 
 	int16_t err;                  /* pending -errno for the socket */
 	int16_t soft_err;             /* ICMP error seen; reported if we time out */
@@ -349,6 +409,26 @@ uint32_t nlrs__tcp_tsval(struct nlrs_stack *s, const struct nlrs_tcb *tp);
 void nlrs__tcp_sndq_drop(struct nlrs_stack *s, struct nlrs_tcb *tp, uint32_t n);
 /* Schedule the ACK for a received segment: now or delayed (RFC 1122 4.2.3.2). */
 void nlrs__tcp_ack_later(struct nlrs_stack *s, struct nlrs_tcb *tp, bool full_seg);
+
+/* ---- tcp_bbr.c: delivery rate estimation, BBR, pacing ---- */
+/* true when tp runs BBR (and so keeps rate marks and paces). */
+static inline bool nlrs__tcp_bbr(const struct nlrs_tcb *tp)
+{
+	return tp->cc.algo == NLRS_CC_BBR;
+}
+/* A data segment [seq, seq+len) is leaving now (new or retransmitted):
+ * record a rate mark and charge the pacing budget. */
+void nlrs__tcp_rate_sent(struct nlrs_stack *s, struct nlrs_tcb *tp, uint32_t seq, uint32_t len);
+/* An ACK delivered `delivered` new bytes (cumulatively ACKed or newly
+ * SACKed, each byte counted once) and snd_una/the scoreboard are updated:
+ * take a rate sample and run BBR's model, cwnd and pacing rate. */
+void nlrs__tcp_rate_ack(struct nlrs_stack *s, struct nlrs_tcb *tp, uint32_t delivered);
+/* The sender ran out of data with window to spare: samples until what is
+ * in flight now is delivered are application-limited. */
+void nlrs__tcp_rate_app_limited(struct nlrs_tcb *tp);
+/* Pacing: true when the next data segment must wait; the pacing timer is
+ * then armed for the release time. */
+bool nlrs__tcp_pace_hold(struct nlrs_stack *s, struct nlrs_tcb *tp);
 
 /* ---- tcp_timer.c ---- */
 void nlrs__tcp_timers_init(struct nlrs_tcb *tp);

@@ -59,7 +59,14 @@ static uint32_t clamp_cwnd(uint64_t w)
 
 static bool is_cubic(const struct nlrs_cc *cc)
 {
-	return cc->algo != NLRS_CC_NEWRENO;
+	return cc->algo == NLRS_CC_CUBIC;
+}
+
+/* BBR keeps its own window (tcp_bbr.c); these hooks only do what it asks
+ * of loss events. */
+static bool is_bbr(const struct nlrs_cc *cc)
+{
+	return cc->algo == NLRS_CC_BBR;
 }
 
 static uint32_t initial_window(uint32_t mss)
@@ -243,7 +250,7 @@ static void cubic_ca(struct nlrs_cc *cc, uint32_t acked, uint32_t srtt_us, nlrs_
 void nlrs__cc_on_ack(struct nlrs_cc *cc, uint32_t acked, uint32_t in_flight, uint32_t srtt_us,
 		     nlrs_time_t now)
 {
-	if (!acked)
+	if (!acked || is_bbr(cc))
 		return;
 	if ((uint64_t)in_flight + cc->mss < cc->cwnd) {
 		/* Application-limited: the window was not in use, so the ACK
@@ -311,6 +318,12 @@ void nlrs__cc_on_loss(struct nlrs_cc *cc, uint32_t in_flight, nlrs_time_t now)
 {
 	(void)now;
 	uint32_t ss;
+	if (is_bbr(cc)) {
+		/* BBR: loss is not a congestion signal to the model; the
+		 * pacing rate already holds the sending rate down. */
+		cc->ssthresh = cc->cwnd;
+		return;
+	}
 	if (is_cubic(cc))
 		ss = cubic_reduce(cc);
 	else
@@ -326,6 +339,8 @@ void nlrs__cc_on_recovery_end(struct nlrs_cc *cc, uint32_t in_flight)
 	/* RFC 6582 3.2 step 3, option (1): cwnd = min(ssthresh,
 	 * max(FlightSize, SMSS) + SMSS), so a nearly drained pipe does not
 	 * turn into a burst of ssthresh bytes. */
+	if (is_bbr(cc))
+		return;
 	uint64_t w = (uint64_t)(in_flight > cc->mss ? in_flight : cc->mss) + cc->mss;
 	cc->cwnd = cc->ssthresh < w ? cc->ssthresh : clamp_cwnd(w);
 	cc->bytes_acked = 0;
@@ -335,6 +350,18 @@ void nlrs__cc_on_rto(struct nlrs_cc *cc, uint32_t in_flight, nlrs_time_t now)
 {
 	(void)now;
 	uint32_t ss;
+	if (is_bbr(cc)) {
+		/* BBR draft 4.2.3.4 takes cwnd to one segment after a
+		 * timeout; here to BBR's floor of four (MinPipeCwnd): the
+		 * pacing rate, not the window, holds the rate down, and on a
+		 * lossy path one segment at a time turns every lost
+		 * retransmission or lost ACK into another backed-off timeout.
+		 * The window from before comes back when the episode ends. */
+		if (!cc->prior_cwnd)
+			cc->prior_cwnd = cc->cwnd;
+		cc->cwnd = 4u * cc->mss;
+		return;
+	}
 	if (is_cubic(cc)) {
 		/* RFC 9438 4.8: ssthresh by beta_cubic as in 4.6; the next
 		 * congestion avoidance starts with K = 0 and W_max =
@@ -354,7 +381,10 @@ void nlrs__cc_on_rto(struct nlrs_cc *cc, uint32_t in_flight, nlrs_time_t now)
 void nlrs__cc_on_idle(struct nlrs_cc *cc)
 {
 	/* RFC 5681 4.1: after an RTO's worth of silence, restart from
-	 * RW = min(IW, cwnd); ssthresh is kept. */
+	 * RW = min(IW, cwnd); ssthresh is kept. BBR paces the restart
+	 * at its model's rate instead. */
+	if (is_bbr(cc))
+		return;
 	uint32_t iw = initial_window(cc->mss);
 	if (cc->cwnd > iw)
 		cc->cwnd = iw;

@@ -826,7 +826,11 @@ static bool ack_input(struct nlrs_stack *s, struct nlrs_tcb *tp, const struct nl
 			tp->snd_nxt = ack;
 		if (nlrs_seq_lt(tp->high_rxt, ack))
 			tp->high_rxt = ack;
+		uint32_t sacked_before = tp->sb.sacked;
 		nlrs__sack_sb_ack(&tp->sb, ack);
+		/* Each byte counts once towards delivery: SACKed bytes the
+		 * cumulative ACK now covers were counted when SACKed. */
+		nlrs__tcp_rate_ack(s, tp, new_sacked + data_acked - (sacked_before - tp->sb.sacked));
 		tp->backoff = 0;
 		tp->keep_probes = 0;
 		tp->rtx_first = s->now;
@@ -899,6 +903,8 @@ static bool ack_input(struct nlrs_stack *s, struct nlrs_tcb *tp, const struct nl
 		return true;
 	}
 
+	if (new_sacked)
+		nlrs__tcp_rate_ack(s, tp, new_sacked);
 	/* SEG.ACK == SND.UNA: a duplicate? RFC 5681 2 (and RFC 6675 2:
 	 * with SACK, one that SACKs new data). */
 	if (ack == tp->snd_una && tp->snd_una != tp->snd_max && !seg->plen &&

@@ -244,6 +244,7 @@ int nlrs__tcp_send_seg(struct nlrs_stack *s, struct nlrs_tcb *tp, uint32_t seq, 
 	if (len) {
 		tp->bytes_sent += len;
 		tp->last_snd = s->now;
+		nlrs__tcp_rate_sent(s, tp, seq, len);
 	}
 	tp->segs_out++;
 	if (flags & NLRS_TCP_RST)
@@ -351,6 +352,8 @@ static bool sack_recovery_send(struct nlrs_stack *s, struct nlrs_tcb *tp)
 		uint32_t pipe = nlrs__sack_sb_pipe(&tp->sb, tp->snd_una, tp->snd_max, tp->high_rxt,
 						   tp->mss);
 		if (tp->cc.cwnd <= pipe || tp->cc.cwnd - pipe < tp->mss)
+			break;
+		if (nlrs__tcp_pace_hold(s, tp))
 			break;
 		uint32_t from = nlrs_seq_gt(tp->high_rxt, tp->snd_una) ? tp->high_rxt : tp->snd_una;
 		uint32_t hs, hl;
@@ -475,7 +478,12 @@ int nlrs__tcp_output(struct nlrs_stack *s, struct nlrs_tcb *tp)
 			len -= len % tp->mss; /* whole segments, the tail waits */
 		bool fin = (tp->flags & TF_FIN_QUEUED) && off + len == tp->snd_queued &&
 			   !(tp->flags & TF_FIN_SENT);
-		if (!len && !fin)
+		if (!len && !fin) {
+			if (!avail && usable)
+				nlrs__tcp_rate_app_limited(tp);
+			break;
+		}
+		if (len && nlrs__tcp_pace_hold(s, tp))
 			break;
 		if (len < tp->mss && !fin) {
 			if (len < avail) {

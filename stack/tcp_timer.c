@@ -228,8 +228,8 @@ static void retransmit_timeout(struct nlrs_stack *s, struct nlrs_tcb *tp)
 	}
 	NLRS_INC(s, tcp_timeouts);
 	/* RFC 5681 3.1 (4) / RFC 9438 4.8: the loss window. */
-	if (!(tp->flags & TF_IN_LOSS) || tp->backoff == 0)
-		nlrs__cc_on_rto(&tp->cc, flight, s->now);
+	if (!(tp->flags & TF_IN_LOSS) || tp->backoff == 0 || nlrs__tcp_bbr(tp))
+		nlrs__cc_on_rto(&tp->cc, flight, s->now); /* BBR: its floor each time */
 	else
 		tp->cc.cwnd = tp->mss;
 	tp->backoff++;
@@ -371,16 +371,28 @@ static void dack_fire(void *arg, struct nlrs_timer *t)
 	nlrs__tcp_notify(s, tp);
 }
 
+/* Pacing release (tcp_bbr.c): the next paced segment may leave. */
+static void pace_fire(void *arg, struct nlrs_timer *t)
+{
+	(void)t;
+	struct nlrs_tcb *tp = arg;
+	struct nlrs_stack *s = tp->stack;
+	nlrs__tcp_output(s, tp);
+	nlrs__tcp_notify(s, tp);
+}
+
 void nlrs__tcp_timers_init(struct nlrs_tcb *tp)
 {
 	nlrs__timer_init(&tp->rtx_timer, rtx_fire, tp);
 	nlrs__timer_init(&tp->dack_timer, dack_fire, tp);
+	nlrs__timer_init(&tp->pace_timer, pace_fire, tp);
 }
 
 void nlrs__tcp_timers_cancel(struct nlrs_stack *s, struct nlrs_tcb *tp)
 {
 	nlrs__timer_cancel(&s->wheel, &tp->rtx_timer);
 	nlrs__timer_cancel(&s->wheel, &tp->dack_timer);
+	nlrs__timer_cancel(&s->wheel, &tp->pace_timer);
 }
 
 void nlrs__tcp_ack_later(struct nlrs_stack *s, struct nlrs_tcb *tp, bool full_seg)

@@ -82,7 +82,12 @@ enum nlrs_sockopt {
 	NLRS_TCP_DEFER_ACCEPT,  /* accepted and ignored */
 };
 
-enum nlrs_cc_algo { NLRS_CC_CUBIC = 0, NLRS_CC_NEWRENO = 1 };
+enum nlrs_cc_algo {
+	NLRS_CC_CUBIC = 0,   /* RFC 9438, loss-based (default) */
+	NLRS_CC_NEWRENO = 1, /* RFC 5681 / RFC 6582 */
+	NLRS_CC_BBR = 2,     /* model-based (BBR v1 after draft-cardwell-iccrg-bbr),
+			      * with pacing: for lossy or policed paths */
+};
 
 typedef void (*nlrs_sock_cb)(void *ctx, int sd, unsigned events);
 
@@ -169,6 +174,10 @@ struct nlrs_tcp_info {
 	uint64_t segs_out, segs_in;
 	uint32_t local_v4, remote_v4;
 	uint16_t local_port, remote_port;
+	uint64_t pacing_rate;   /* bytes/s; 0 = not pacing (only BBR paces) */
+	uint64_t delivery_rate; /* bytes/s: the last delivery rate sample (BBR) */
+	uint64_t btl_bw;        /* bytes/s: BBR's bottleneck bandwidth (a policer's rate when one was found) */
+	uint32_t min_rtt;       /* us: BBR's minimum RTT estimate; 0 = none */
 };
 /* 0, -NLRS_EBADF, or -NLRS_EOPNOTSUPP for a socket that is not TCP. */
 int nlrs_tcp_info(struct nlrs_stack *s, int sd, struct nlrs_tcp_info *out);

@@ -24,7 +24,7 @@ const char nlrsd_usage[] =
 	"      [--tcp-conns N] [--tcp-sndbuf BYTES] [--tcp-rcvbuf BYTES] [--tcp-rmem-max BYTES]\n"
 	"      [--tcp-wmem-max BYTES] [--tcp-msl MS] [--tcp-mss-default N]\n"
 	"      [--tcp-syncookies on|off] [--tcp-sack on|off] [--tcp-timestamps on|off]\n"
-	"      [--tcp-wscale on|off] [--tcp-cc cubic|newreno]\n"
+	"      [--tcp-wscale on|off] [--tcp-cc cubic|newreno|bbr]\n"
 	"      [--drop-chance PCT] [--corrupt-chance PCT] [--reorder-chance PCT] [--dup-chance PCT]\n"
 	"      [--size-limit BYTES] [--tx-rate-limit N] [--rx-rate-limit N] [--shaping-interval MS]\n"
 	"      [--pcap-file FILE] [-d|--daemon] [--pid-file FILE] [--syslog]\n"
@@ -502,7 +502,8 @@ static const int log_steps[] = { NLRS_LOG_ERR, NLRS_LOG_WARN, NLRS_LOG_INFO, NLR
 static const char *const log_names[] = { "err", "warn", "info", "debug" };
 
 /* indexed by enum nlrs_cc_algo */
-static const char *const cc_names[] = { [NLRS_CC_CUBIC] = "cubic", [NLRS_CC_NEWRENO] = "newreno" };
+static const char *const cc_names[] = { [NLRS_CC_CUBIC] = "cubic", [NLRS_CC_NEWRENO] = "newreno",
+					 [NLRS_CC_BBR] = "bbr" };
 
 static const char *log_name(int level)
 {
@@ -654,7 +655,7 @@ static int apply(struct ctx *x, const struct opt *o, const char *v)
 				return 0;
 			}
 		}
-		return fail(x, "'%s' is not a congestion control algorithm (cubic or newreno)", v);
+		return fail(x, "'%s' is not a congestion control algorithm (cubic, newreno or bbr)", v);
 	case O_DROP:
 		return set_pct(x, v, &c->fault.drop_chance);
 	case O_CORRUPT:

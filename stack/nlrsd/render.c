@@ -584,7 +584,7 @@ static const char *ca_state_name(uint8_t ca)
 
 static const char *cc_name(uint8_t cc)
 {
-	return cc == NLRS_CC_CUBIC ? "cubic" : cc == NLRS_CC_NEWRENO ? "newreno" : "unknown";
+	return cc == NLRS_CC_CUBIC ? "cubic" : cc == NLRS_CC_NEWRENO ? "newreno" : cc == NLRS_CC_BBR ? "bbr" : "unknown";
 }
 
 /* A listener (or a block bound but not connected) has no remote end yet. */

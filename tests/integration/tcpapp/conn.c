@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "tcpapp.h"
 
@@ -162,6 +163,34 @@ void conn_accept_all(struct app *a)
 		fprintf(stderr, "nlrs-tcpapp: accept: %s (%s)\n", strerror(-sd), errno_name(sd));
 }
 
+/* NLRS_TCPAPP_TRACE=MS: a line of tcp_info per connection every MS ms on
+ * stderr, for looking at recovery and pacing by hand. */
+static void trace_info(const struct conn *c, const struct nlrs_tcp_info *ti)
+{
+	static long every_ms = -1;
+	static struct timespec last;
+	struct timespec now;
+
+	if (every_ms < 0) {
+		const char *e = getenv("NLRS_TCPAPP_TRACE");
+		every_ms = e ? atol(e) : 0;
+	}
+	if (every_ms <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 < every_ms)
+		return;
+	last = now;
+	fprintf(stderr,
+		"trace %ld.%03ld conn %lu ca %u cwnd %u ssth %u srtt %u rto %u backoff %u unacked %u "
+		"sacked %u lost %u acked %llu retrans %u pacing %llu bw %llu rate %llu minrtt %u\n",
+		(long)now.tv_sec, now.tv_nsec / 1000000, c->id, ti->ca_state, ti->snd_cwnd,
+		ti->snd_ssthresh, ti->rtt, ti->rto, ti->backoff, ti->unacked, ti->sacked, ti->lost,
+		(unsigned long long)ti->bytes_acked, ti->total_retrans,
+		(unsigned long long)ti->pacing_rate, (unsigned long long)ti->btl_bw,
+		(unsigned long long)ti->delivery_rate, ti->min_rtt);
+}
+
 void conn_sample(struct app *a, struct conn *c)
 {
 	struct nlrs_tcp_info ti;
@@ -177,6 +206,7 @@ void conn_sample(struct app *a, struct conn *c)
 	}
 	c->info = ti;
 	c->info_ok = true;
+	trace_info(c, &ti);
 }
 
 static void json_str(FILE *f, const char *key, const char *v)
@@ -306,7 +336,7 @@ void conn_end(struct app *a, struct conn *c, int err, const char *why, bool abor
 		       (unsigned long long)c->info.bytes_retrans, c->recoveries, c->rtos, c->info.rtt,
 		       c->info.rto, c->info.snd_mss, c->info.rcv_mss, ob, c->info.snd_wscale,
 		       c->info.rcv_wscale, c->info.snd_cwnd,
-		       c->info.cc_algo == NLRS_CC_NEWRENO ? "newreno" : "cubic",
+		       c->info.cc_algo == NLRS_CC_NEWRENO ? "newreno" : c->info.cc_algo == NLRS_CC_BBR ? "bbr" : "cubic",
 		       (unsigned long long)c->info.bytes_acked,
 		       (unsigned long long)c->info.bytes_received,
 		       (unsigned long long)c->info.segs_out, (unsigned long long)c->info.segs_in);

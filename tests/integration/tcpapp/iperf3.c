@@ -295,7 +295,7 @@ static void make_results(struct app *a, struct iperf *ip, bool sender, char *out
 			      "{\"cpu_util_total\":%.4f,\"cpu_util_user\":%.4f,\"cpu_util_system\":%.4f,"
 			      "\"sender_has_retransmits\":%d,\"congestion_used\":\"%s\",\"streams\":[",
 			      ip->cpu[0], ip->cpu[1], ip->cpu[2], sender ? 1 : -1,
-			      a->o.cc == NLRS_CC_NEWRENO ? "newreno" : "cubic");
+			      a->o.cc == NLRS_CC_NEWRENO ? "newreno" : a->o.cc == NLRS_CC_BBR ? "bbr" : "cubic");
 	for (int i = 0; i < ip->nst && n < cap; i++) {
 		const struct ip_stream *s = &ip->st[i];
 		uint32_t retr = s->retrans;

@@ -62,7 +62,7 @@ static void usage(FILE *to)
 		"                      size-limit, tx-rate-limit, rx-rate-limit (frames per interval),\n"
 		"                      shaping-interval (ms, default 50), seed\n"
 		"  --capture FILE      pcap of every frame the stack sends and receives\n"
-		"  --cc cubic|newreno  congestion control of every connection\n"
+		"  --cc cubic|newreno|bbr  congestion control of every connection\n"
 		"  --buffers N         packet buffers (default 8192)\n"
 		"  --buf-size N        bytes per packet buffer (default 2048; above MTU + 160)\n"
 		"  --tcp-conns N       TCP control blocks (default 1024)\n"
@@ -347,8 +347,10 @@ static int parse_args(int argc, char **argv, struct opts *o, bool *gen)
 				o->cc = NLRS_CC_CUBIC;
 			else if (!strcmp(optarg, "newreno"))
 				o->cc = NLRS_CC_NEWRENO;
+			else if (!strcmp(optarg, "bbr"))
+				o->cc = NLRS_CC_BBR;
 			else
-				return bad("--cc (cubic|newreno)", optarg);
+				return bad("--cc (cubic|newreno|bbr)", optarg);
 			break;
 		case O_BUFFERS:
 			if (parse_ulong(optarg, 64, 4u << 20, &v))
@@ -810,14 +812,18 @@ static void report(struct app *a, bool timed_out)
 		printf(",\"last\":{\"state\":\"%s\",\"ts\":%s,\"sack\":%s,\"wscale\":%s,"
 		       "\"snd_wscale\":%u,\"rcv_wscale\":%u,\"snd_mss\":%u,\"rcv_mss\":%u,\"rtt_us\":%u,"
 		       "\"rttvar_us\":%u,\"rto_us\":%u,\"snd_cwnd\":%u,\"snd_ssthresh\":%u,\"cc\":\"%s\","
-		       "\"sndbuf\":%u,\"rcvbuf\":%u,\"pmtu\":%u}",
+		       "\"sndbuf\":%u,\"rcvbuf\":%u,\"pmtu\":%u,\"pacing_rate\":%llu,\"btl_bw\":%llu}",
 		       nlrs_tcp_state_name(l->state),
 		       l->options & NLRS_TCPI_OPT_TIMESTAMPS ? "true" : "false",
 		       l->options & NLRS_TCPI_OPT_SACK ? "true" : "false",
 		       l->options & NLRS_TCPI_OPT_WSCALE ? "true" : "false", l->snd_wscale,
 		       l->rcv_wscale, l->snd_mss, l->rcv_mss, l->rtt, l->rttvar, l->rto, l->snd_cwnd,
-		       l->snd_ssthresh, l->cc_algo == NLRS_CC_NEWRENO ? "newreno" : "cubic", l->sndbuf,
-		       l->rcvbuf, l->pmtu);
+		       l->snd_ssthresh,
+		       l->cc_algo == NLRS_CC_NEWRENO ? "newreno"
+		       : l->cc_algo == NLRS_CC_BBR   ? "bbr"
+						     : "cubic",
+		       l->sndbuf, l->rcvbuf, l->pmtu, (unsigned long long)l->pacing_rate,
+		       (unsigned long long)l->btl_bw);
 	}
 	if (a->o.mode == M_IPERF3)
 		iperf_report(a, stdout);

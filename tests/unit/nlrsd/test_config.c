@@ -215,7 +215,7 @@ Test(nlrsd_config, file_errors_name_the_line)
 	expect_file_error("[daemon\n", 1, "malformed section header");
 	expect_file_error("[service]\nudp-echo = 0\n", 2, "not a UDP port");
 	expect_file_error("[stack]\ntcp-cc = vegas\n", 2,
-			  "tcp-cc: 'vegas' is not a congestion control algorithm (cubic or newreno)");
+			  "tcp-cc: 'vegas' is not a congestion control algorithm (cubic, newreno or bbr)");
 	expect_file_error("[stack]\ntcp-syncookies = sometimes\n", 2,
 			  "tcp-syncookies: 'sometimes' is not on or off");
 	expect_file_error("[stack]\ntcp-conns = 0\n", 2, "tcp-conns: '0' is not a TCP control block count");
@@ -549,8 +549,8 @@ Test(nlrsd_config, tcp_bad_values_are_refused_naming_option_and_value)
 		{ "--tcp-sack", "sometimes", "--tcp-sack: 'sometimes' is not on or off" },
 		{ "--tcp-timestamps", "2", "--tcp-timestamps: '2' is not on or off" },
 		{ "--tcp-wscale", "onn", "--tcp-wscale: 'onn' is not on or off" },
-		{ "--tcp-cc", "reno", "--tcp-cc: 'reno' is not a congestion control algorithm (cubic or newreno)" },
-		{ "--tcp-cc", "bbr", "--tcp-cc: 'bbr' is not a congestion control algorithm (cubic or newreno)" },
+		{ "--tcp-cc", "reno", "--tcp-cc: 'reno' is not a congestion control algorithm (cubic, newreno or bbr)" },
+		{ "--tcp-cc", "vegas", "--tcp-cc: 'vegas' is not a congestion control algorithm (cubic, newreno or bbr)" },
 		{ "--tcp-cc", "CUBIC", "--tcp-cc: 'CUBIC' is not a congestion control algorithm" },
 		{ "--sockets", "32768", "--sockets: '32768' is not a socket count (1..32767)" },
 	};
