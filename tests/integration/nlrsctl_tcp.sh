@@ -31,7 +31,7 @@ bad_option() { # OPTION VALUE MESSAGE
 	assert_eq "exit status of nlrsd $1 '$2'" 2 "$rc"
 	assert_contains "message for $1 '$2'" "nlrsd: $1: '$2' $3" "$out"
 }
-bad_option --tcp-cc bbr "is not a congestion control algorithm (cubic or newreno)"
+bad_option --tcp-cc vegas "is not a congestion control algorithm (cubic, newreno or bbr)"
 bad_option --tcp-syncookies maybe "is not on or off"
 bad_option --tcp-conns 0 "is not a TCP control block count (1..65535)"
 bad_option --tcp-sndbuf 4095 "is not a buffer size in bytes (4096..1073741824)"
