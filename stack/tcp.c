@@ -845,6 +845,13 @@ int nlrs__tcp_recv(struct nlrs_stack *s, int sd, void *data, size_t len, unsigne
 	/* RFC 9293 3.8.6.2.2 (receiver SWS avoidance): announce the opened
 	 * window once it has grown by a full segment or half the buffer. */
 	uint32_t after = nlrs__tcp_rcv_space(s, tp);
+	/* Only what the window field can carry counts: without window
+	 * scaling, room above 65535 bytes cannot be announced, and an ACK
+	 * that repeats the same window is a duplicate ACK to the peer
+	 * (RFC 5681 2), three of which start a spurious fast retransmit. */
+	uint32_t wmax = 65535u << tp->rcv_wscale;
+	if (after > wmax)
+		after = wmax;
 	uint32_t adv = tp->rcv_adv - tp->rcv_nxt;
 	if (after > adv) {
 		uint32_t thresh = tp->rcvbuf / 2u < 2u * tp->mss ? tp->rcvbuf / 2u : 2u * tp->mss;
@@ -955,15 +962,29 @@ int nlrs__tcp_setopt(struct nlrs_stack *s, int sd, enum nlrs_sockopt opt, int v)
 		return 0;
 	case NLRS_TCP_NODELAY:
 		set_flag(tp, TF_NODELAY, v);
-		if (v)
+		if (v) {
+			/* tcp(7): setting TCP_NODELAY flushes pending output
+			 * even while TCP_CORK is set (which stays set). */
+			uint32_t cork = tp->flags & (TF_CORK | TF_MORE);
+			tp->flags &= ~(TF_CORK | TF_MORE);
 			nlrs__tcp_output(s, tp);
+			tp->flags |= cork;
+		}
 		return 0;
 	case NLRS_TCP_CORK:
 		set_flag(tp, TF_CORK, v);
-		if (v)
+		if (v) {
 			tp->cork_until = s->now + NLRS_MSEC(200);
-		else
+		} else {
+			/* tcp(7): clearing TCP_CORK sends the queued partial
+			 * segment now, whatever Nagle would say. */
+			uint32_t nd = tp->flags & TF_NODELAY;
+			tp->flags &= ~TF_MORE;
+			tp->flags |= TF_NODELAY;
 			nlrs__tcp_output(s, tp);
+			if (!nd)
+				tp->flags &= ~TF_NODELAY;
+		}
 		return 0;
 	case NLRS_TCP_QUICKACK:
 		if (v) {

@@ -401,7 +401,12 @@ static void syn_sent_input(struct nlrs_stack *s, struct nlrs_tcb *tp, struct nlr
 	syn_options(s, tp, seg, true);
 	tp->irs = seg->seq;
 	tp->rcv_nxt = seg->seq + 1u;
-	tp->rcv_adv = tp->rcv_nxt;
+	{
+		/* The window our SYN offered (RFC 7323 2.2: unscaled), so
+		 * data riding on the SYN-ACK fits (RFC 9293 3.10.7.3). */
+		uint32_t w = nlrs__tcp_rcv_space(s, tp);
+		tp->rcv_adv = tp->rcv_nxt + (w > 65535u ? 65535u : w);
+	}
 	tp->snd_wnd = seg->th.window; /* RFC 7323 2.2: not scaled in a SYN */
 	tp->max_sndwnd = tp->snd_wnd;
 	tp->snd_wl1 = seg->seq;
@@ -409,6 +414,14 @@ static void syn_sent_input(struct nlrs_stack *s, struct nlrs_tcb *tp, struct nlr
 	tp->recover = tp->iss;
 	nlrs__tcp_update_mss(s, tp);
 	nlrs__cc_init(&tp->cc, tp->cc_algo, tp->mss);
+	if (tp->syn_retries) {
+		/* RFC 5681 3.1 / RFC 6928 2: a lost SYN leaves an initial
+		 * window of one segment; RFC 6298 5.7: with no RTT sample
+		 * (Karn), the RTO is reset to 3 s for the data. */
+		tp->cc.cwnd = tp->mss;
+		if (!tp->srtt)
+			tp->rto = 3000000u;
+	}
 	if (ack_ok) {
 		tp->snd_una = seg->ack;
 		tp->flags |= TF_SYN_ACKED;
@@ -711,8 +724,17 @@ static void window_update(struct nlrs_stack *s, struct nlrs_tcb *tp, const struc
 			/* the window opened: persist probing ends */
 			tp->keep_probes = 0;
 			tp->backoff = 0;
+			if (tp->snd_max - tp->snd_una == 1u && tp->snd_nxt == tp->snd_max &&
+			    tp->snd_queued && !(tp->flags & TF_FIN_SENT)) {
+				/* RFC 9293 3.8.6.1: the probe's octet, which the
+				 * closed window did not take, is not in flight:
+				 * send it again with what follows, now, instead
+				 * of holding the rest behind it (Nagle) until the
+				 * backed-off persist timer turns into an RTO. */
+				tp->snd_nxt = tp->snd_una;
+				nlrs__timer_cancel(&s->wheel, &tp->rtx_timer);
+			}
 		}
-		(void)s;
 	}
 }
 
@@ -957,6 +979,18 @@ static void synchronized_input(struct nlrs_stack *s, struct nlrs_tcb *tp,
 {
 	uint16_t fl = seg->th.flags;
 	uint32_t seq = seg->seq;
+
+	if (tp->state == NLRS_TCPS_SYN_RECEIVED && (fl & NLRS_TCP_SYN) && (fl & NLRS_TCP_ACK) &&
+	    seq == tp->irs && seg->ack == tp->iss + 1u) {
+		/* Simultaneous open (RFC 9293 3.5 Figure 8 line 6): the
+		 * peer's SYN-ACK acknowledges our SYN. Its SYN is the one
+		 * already received; take it off and process the ACK (and
+		 * any data) from the next sequence number on. */
+		fl &= (uint16_t)~NLRS_TCP_SYN;
+		seg->th.flags = fl;
+		seg->seq = ++seq;
+		seg->len--;
+	}
 
 	/* RFC 7323 5.3 R1: PAWS */
 	if ((tp->flags & TF_TS_OK) && seg->opts.has_ts && !(fl & NLRS_TCP_RST) &&

@@ -117,7 +117,10 @@ static uint16_t announce(struct nlrs_stack *s, struct nlrs_tcb *tp, bool syn)
 		tp->rcv_adv = tp->rcv_nxt + wnd;
 		return (uint16_t)wnd;
 	}
-	wnd = space >> tp->rcv_wscale;
+	/* Rounded up: a truncated value would show the peer an edge left
+	 * of the one already announced (RFC 9293 3.8.6.2.2), as Linux
+	 * rounds too; the extra is under one scaling unit. */
+	wnd = (space + (1u << tp->rcv_wscale) - 1u) >> tp->rcv_wscale;
 	if (wnd > 65535u)
 		wnd = 65535u;
 	uint32_t edge = tp->rcv_nxt + (wnd << tp->rcv_wscale);
@@ -524,7 +527,9 @@ int nlrs__tcp_output(struct nlrs_stack *s, struct nlrs_tcb *tp)
 			tp->snd_max = tp->snd_nxt;
 		if (was_idle)
 			tp->rtx_first = s->now;
-		if (!nlrs__timer_pending(&tp->rtx_timer) || was_idle)
+		/* RFC 8985 7.2: start or restart the PTO after each
+		 * transmission of new data (an RTO already running is left). */
+		if (!nlrs__timer_pending(&tp->rtx_timer) || was_idle || (tp->flags & TF_PTO))
 			nlrs__tcp_rtx_arm_data(s, tp);
 		if (fin)
 			break;
