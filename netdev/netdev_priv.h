@@ -39,6 +39,24 @@ struct nlrs__capture_stats {
 /* d must come from nlrs_capture_wrap. */
 void nlrs__capture_stats(const struct nlrs_netdev *d, struct nlrs__capture_stats *out);
 
+struct nlrs__pcapdev_stats {
+	uint64_t rx_frames;
+	uint64_t rx_own;       /* our own source MAC: not ours to take */
+	uint64_t rx_truncated; /* longer than the snaplen or a buffer */
+	uint64_t rx_runts;     /* shorter than an Ethernet header */
+	uint64_t rx_nobufs;
+	uint64_t rx_errors;    /* pcap_dispatch failures */
+	uint64_t tx_frames, tx_oversize, tx_again, tx_errors;
+	uint64_t kernel_drops; /* pcap_stats ps_drop: the capture ring was full */
+	uint64_t if_drops;     /* pcap_stats ps_ifdrop: the interface's own drops */
+	uint8_t uc_filter_failed; /* PACKET_MR_UNICAST refused */
+};
+/* d must come from nlrs_pcapdev_open. */
+void nlrs__pcapdev_stats(const struct nlrs_netdev *d, struct nlrs__pcapdev_stats *out);
+/* The default MAC of nlrs_pcapdev_open: unicast, locally administered,
+ * a hash of the name and the interface's MAC hw, never equal to hw. */
+void nlrs__pcapdev_derive_mac(const char *ifname, const uint8_t hw[6], uint8_t out[6]);
+
 /* Headroom left in front of received frames (Ethernet needs none; it lets a
  * stack that turns a frame around push a header without copying). */
 #define NLRS_NETDEV_RX_HEADROOM 64u

@@ -74,6 +74,8 @@ struct nlrs_iface {
 	nlrs_dev_counters_fn counters;
 	void *ctx;
 	char name[NLRS_IFNAMSIZ];
+	uint16_t vid;       /* 802.1Q VLAN sub-interface of `parent`; 0: none */
+	int16_t parent;
 	uint64_t rx_packets, rx_bytes, rx_drops;
 	uint64_t tx_packets, tx_bytes, tx_errors;
 };

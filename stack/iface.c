@@ -4,9 +4,12 @@
  * (frames with a MAC header, neighbours found with ARP) and raw IP (TUN,
  * SLIP, loopback: the packet is the frame, there are no neighbours).
  *
- * Not implemented: VLAN sub-interfaces (tagged frames are counted and
- * dropped, priority-tagged VID 0 frames are accepted as untagged per
- * IEEE 802.1Q 9.6), multicast MAC filtering beyond "is it multicast".
+ * VLAN sub-interfaces (IEEE 802.1Q): one C-tag, demultiplexed on input by
+ * (arrival interface, VID) and pushed on output; priority-tagged VID 0
+ * frames are accepted as untagged (802.1Q 9.6); a VID with no
+ * sub-interface, and stacked tags (802.1ad) carrying a VID, are counted
+ * and dropped. Not implemented: PCP on output (always 0), multicast MAC
+ * filtering beyond "is it multicast".
  */
 #include "core.h"
 #include "wire/eth.h"
@@ -78,6 +81,41 @@ int nlrs_iface_find(struct nlrs_stack *s, const char *name)
 		if (s->ifaces[i].used && name_eq(s->ifaces[i].name, name))
 			return i;
 	return -NLRS_ENODEV;
+}
+
+int nlrs_iface_add_vlan(struct nlrs_stack *s, int parent, uint16_t vid, const char *name)
+{
+	struct nlrs_iface *pp = nlrs__iface(s, parent);
+	struct nlrs_iface_config ic;
+
+	/* 802.1Q 9.6: VID 0 is priority-only, 4095 reserved */
+	if (!pp || pp->link != NLRS_LINK_ETHERNET || pp->vid || vid == 0 || vid > 4094)
+		return -NLRS_EINVAL;
+	for (int i = 0; i < s->cfg.max_ifaces; i++)
+		if (s->ifaces[i].used && s->ifaces[i].vid == vid && s->ifaces[i].parent == parent)
+			return -NLRS_EEXIST;
+	nlrs_memset(&ic, 0, sizeof(ic));
+	ic.name = name;
+	ic.link = NLRS_LINK_ETHERNET;
+	nlrs_memcpy(ic.mac, pp->mac, 6);
+	ic.mtu = pp->mtu;
+	ic.transmit = pp->transmit; /* the parent's device; the tag is ours */
+	ic.ctx = pp->ctx;
+	int ifx = nlrs_iface_add(s, &ic);
+	if (ifx < 0)
+		return ifx;
+	s->ifaces[ifx].vid = vid;
+	s->ifaces[ifx].parent = (int16_t)parent;
+	return ifx;
+}
+
+/* The VLAN sub-interface of `parent` for vid, or -1. */
+static int vlan_find(const struct nlrs_stack *s, int parent, uint16_t vid)
+{
+	for (int i = 0; i < s->cfg.max_ifaces; i++)
+		if (s->ifaces[i].used && s->ifaces[i].vid == vid && s->ifaces[i].parent == parent)
+			return i;
+	return -1;
 }
 
 int nlrs_iface_set_up(struct nlrs_stack *s, int ifindex, bool up)
@@ -276,10 +314,26 @@ void nlrs__eth_input(struct nlrs_stack *s, int ifindex, struct nlrs_buf *b)
 		goto drop;
 	}
 	for (unsigned i = 0; i < eh.ntags; i++) {
-		if (eh.tci[i] & 0x0fffu) { /* VID 0 = priority tag only */
+		uint16_t vid = eh.tci[i] & 0x0fffu;
+		int vx;
+
+		if (!vid)
+			continue; /* VID 0 = priority tag only */
+		/* one C-tag with a VID: the sub-interface's frame */
+		vx = eh.ntags == 1 && eh.tpid[0] == 0x8100 ? vlan_find(s, ifindex, vid) : -1;
+		if (vx < 0) {
 			NLRS_INC(s, eth_rx_vlan);
 			goto drop;
 		}
+		ifindex = vx;
+		ifp = &s->ifaces[vx];
+		ifp->rx_packets++;
+		ifp->rx_bytes += b->tot_len;
+		if (!ifp->up) {
+			NLRS_INC(s, link_rx_iface_down);
+			goto drop;
+		}
+		b->ifindex = (uint16_t)vx;
 	}
 	if (nlrs_eth_is_multicast(eh.dst))
 		b->flags |= NLRS_BUFF_L2BCAST;
@@ -303,7 +357,7 @@ drop:
 int nlrs__dev_transmit(struct nlrs_stack *s, int ifindex, struct nlrs_buf *b)
 {
 	struct nlrs_iface *ifp = nlrs__iface(s, ifindex);
-	if (!ifp || !ifp->up) {
+	if (!ifp || !ifp->up || (ifp->vid && !s->ifaces[ifp->parent].up)) {
 		NLRS_INC(s, link_tx_iface_down);
 		nlrs_buf_free(b);
 		return -NLRS_ENETDOWN;
@@ -331,7 +385,9 @@ int nlrs__eth_output(struct nlrs_stack *s, int ifindex, const uint8_t dst[6], ui
 		nlrs_buf_free(b);
 		return -NLRS_ENODEV;
 	}
-	uint8_t *p = nlrs_buf_push(b, NLRS_ETH_HLEN);
+	/* 802.1Q 9.3: the tag goes between the source MAC and the type */
+	uint16_t hlen = (uint16_t)(ifp->vid ? NLRS_ETH_HLEN + 4 : NLRS_ETH_HLEN);
+	uint8_t *p = nlrs_buf_push(b, hlen);
 	if (!p) {
 		/* No headroom (a packet from a raw-IP link being forwarded):
 		 * put the link header in a segment of its own. */
@@ -345,14 +401,21 @@ int nlrs__eth_output(struct nlrs_stack *s, int ifindex, const uint8_t dst[6], ui
 		h->ifindex = b->ifindex;
 		nlrs_buf_cat(h, b);
 		b = h;
-		p = nlrs_buf_push(b, NLRS_ETH_HLEN);
+		p = nlrs_buf_push(b, hlen);
 	}
 	struct nlrs_eth_hdr eh = { .type = type };
 	nlrs_memcpy(eh.dst, dst, 6);
 	nlrs_memcpy(eh.src, ifp->mac, 6);
-	nlrs_eth_emit(p, NLRS_ETH_HLEN, &eh);
-	if (b->tot_len < ETH_MIN_FRAME) {
-		uint16_t pad = (uint16_t)(ETH_MIN_FRAME - b->tot_len);
+	if (ifp->vid) {
+		eh.ntags = 1;
+		eh.tpid[0] = 0x8100;
+		eh.tci[0] = ifp->vid;
+	}
+	nlrs_eth_emit(p, hlen, &eh);
+	/* 802.1Q 6.9.1: a tagged frame's minimum grows by the tag */
+	uint32_t min = ETH_MIN_FRAME + (ifp->vid ? 4u : 0u);
+	if (b->tot_len < min) {
+		uint16_t pad = (uint16_t)(min - b->tot_len);
 		uint8_t *t = nlrs_buf_put(b, pad);
 		if (t)
 			nlrs_memset(t, 0, pad);

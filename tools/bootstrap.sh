@@ -21,6 +21,7 @@ NLRS_PACKAGES=(
 	gcc-arm-none-eabi libnewlib-arm-none-eabi
 	procps psmisc groff-base
 	curl iperf3 bind9-dnsutils dnsmasq-base ethtool bc
+	liblwip-dev
 )
 
 nlrs__log() { printf '==> %s\n' "$*" >&2; }

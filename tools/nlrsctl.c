@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nlrsctl: show nlrsd's interfaces, addresses, routes, ARP cache, TCP
- * connections, counters and pools over its control socket.
+ * connections, counters and pools over its control socket, and bring its
+ * interfaces up or down.
  *
  * Protocol: connect to the Unix socket, write one line
- * "show <what> <text|json> [all]\n" or "status <text|json>\n", read the
+ * "show <what> <text|json> [all]\n", "status <text|json>\n" or
+ * "iface <name> <up|down>\n", read the
  * reply until nlrsd closes. A reply starting with "error: " is a refusal.
  */
 #include <errno.h>
@@ -29,8 +31,10 @@ static const char usage[] =
 	"Usage:\n"
 	"nlrsctl [--socket PATH] [--json] [show] [interfaces|addresses|routes|arp|tcp|counters|pools|all]\n"
 	"nlrsctl [--socket PATH] status\n"
+	"nlrsctl [--socket PATH] iface NAME up|down\n"
 	"\n"
-	"Show the state of the Netloom stack process nlrsd (default: show all).\n"
+	"Show the state of the Netloom stack process nlrsd (default: show all),\n"
+	"or bring one of its interfaces up or down.\n"
 	"\n"
 	"  --socket PATH  nlrsd's control socket (default $NLRS_SOCKET, else\n"
 	"                 " DEFAULT_SOCKET ")\n"
@@ -84,7 +88,8 @@ int main(int argc, char **argv)
 	bool json = false, all = false, status = false, saw_show = false;
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct timespec end;
-	char req[64];
+	char req[96];
+	const char *ifname = NULL, *ifstate = NULL;
 	char *reply = NULL;
 	size_t len = 0, cap = 0;
 	int fd, n;
@@ -116,6 +121,16 @@ int main(int argc, char **argv)
 			saw_show = true;
 		} else if (!strcmp(a, "status") && !saw_show && !what && !status) {
 			status = true;
+		} else if (!strcmp(a, "iface") && !saw_show && !what && !status) {
+			if (i + 2 >= argc)
+				return usage_error("%s: want iface NAME up|down", a);
+			ifname = argv[++i];
+			ifstate = argv[++i];
+			if (strcmp(ifstate, "up") && strcmp(ifstate, "down"))
+				return usage_error("iface: '%s' is not up or down", ifstate);
+			if (!*ifname || strlen(ifname) > 15 || strpbrk(ifname, " \t\r\n"))
+				return usage_error("iface: '%s' is not an interface name", ifname);
+			status = true; /* no object may follow */
 		} else if (!what && !status) {
 			bool known = false;
 
@@ -136,7 +151,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nlrsctl: socket path too long: %s\n", path);
 		return 2;
 	}
-	if (status)
+	if (ifname)
+		snprintf(req, sizeof(req), "iface %s %s\n", ifname, ifstate);
+	else if (status)
 		snprintf(req, sizeof(req), "status %s\n", json ? "json" : "text");
 	else
 		snprintf(req, sizeof(req), "show %s %s%s\n", what ? what : "all", json ? "json" : "text",

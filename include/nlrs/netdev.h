@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Hosted devices (Linux): TAP, loopback, and two wrappers that stack on any
- * device: the fault injector and the capture writer.
+ * Hosted devices (Linux): TAP, pcap, SLIP, loopback, and two wrappers that
+ * stack on any device: the fault injector and the capture writer.
  *
  *   stack <-> capture <-> fault <-> tap
  *
@@ -12,6 +12,7 @@
 #ifndef NLRS_NETDEV_H
 #define NLRS_NETDEV_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include "nlrs/stack.h"
@@ -45,7 +46,8 @@ struct nlrs_netdev {
 	struct nlrs_netdev *lower;   /* wrapped device, or NULL */
 	enum nlrs_link link;
 	uint16_t mtu;                /* IP MTU */
-	uint8_t mac[6];              /* the kernel side's MAC for TAP (informational) */
+	uint8_t mac[6];              /* TAP: the kernel side's MAC (informational);
+				      * pcap: the stack's own (it filters on it) */
 	int fd;                      /* pollable for input, or -1 */
 	uint32_t offloads;           /* NLRS_OFFLOAD_* it takes on (wrappers: 0) */
 	char name[NLRS_IFNAMSIZ];
@@ -91,6 +93,64 @@ int nlrs_tap_open_ex(struct nlrs_netdev **out, const char *ifname, struct nlrs_p
  * one link; SIOCSIFMTU needs CAP_NET_ADMIN). d must come from nlrs_tap_open,
  * not a wrapper. Returns 0 or -errno (-NLRS_EINVAL below 68). */
 int nlrs_tap_set_mtu(struct nlrs_netdev *d, uint16_t mtu);
+
+/* Join an existing Ethernet interface `ifname` (a veth end, a bridge port,
+ * a NIC) as a host of its own: libpcap capture in immediate, non-blocking
+ * mode with a BPF filter for frames to `mac` plus broadcast/multicast
+ * (and not from `mac`), sent through a raw AF_PACKET socket. `mac` NULL:
+ * a locally administered MAC derived from the interface's name and
+ * hardware address (the same on every run). d->mac holds the stack's MAC
+ * (pass it to nlrs_netdev_attach), d->mtu the interface's MTU. The kernel
+ * stack on the interface keeps working. Needs CAP_NET_RAW. On failure
+ * errbuf (may be NULL) gets libpcap's reason. Returns 0 or -errno. */
+#define NLRS_PCAPDEV_PROMISC 0x1u /* put the interface in promiscuous mode */
+int nlrs_pcapdev_open(struct nlrs_netdev **out, const char *ifname, struct nlrs_pool *pool,
+		      const uint8_t mac[6], unsigned flags, char *errbuf, size_t errlen);
+
+/* SLIP (RFC 1055) on a serial line, a raw-IP device. cfg->path is one of
+ *   PATH[:BAUD]     a tty or pty (termios raw, 8N1, no flow control; the
+ *                   speed is left as found without BAUD)
+ *   unix:SOCKET     connect to a Unix stream socket (QEMU -serial unix:..,server)
+ *   tcp:HOST:PORT   connect over TCP (QEMU -serial tcp:..,server); [v6]:PORT
+ * d->fd is the non-blocking line. Frames longer than the MTU (default
+ * 1006) are dropped both ways and counted; line noise costs the frames it
+ * touches (resynchronisation at the next END). NLRS_SLIP_CSLIP adds Van
+ * Jacobson TCP/IP header compression (RFC 1144, 16 slots each way). On
+ * failure errbuf (may be NULL) gets the reason. Returns 0 or -errno. */
+#define NLRS_SLIP_CSLIP 0x1u
+struct nlrs_slip_config {
+	const char *path;
+	const char *name; /* device name; NULL: "sl0" */
+	uint16_t mtu;     /* IP MTU, 0: 1006 (68..65535) */
+	unsigned flags;   /* NLRS_SLIP_* */
+};
+int nlrs_slip_open(struct nlrs_netdev **out, const struct nlrs_slip_config *cfg,
+		   struct nlrs_pool *pool, char *errbuf, size_t errlen);
+
+/* Syntax check of a SLIP path (above) without opening it: 0 or -NLRS_EINVAL
+ * (an unknown baud rate, an empty path, tcp: without a port). */
+int nlrs_slip_check_path(const char *path);
+
+/* SLIP device counters. The rx_* framing errors each lost one frame. */
+struct nlrs_slip_stats {
+	uint64_t rx_frames, rx_bytes;  /* frames handed up, and their bytes */
+	uint64_t rx_line_bytes;        /* bytes read off the line */
+	uint64_t rx_oversize;          /* longer than the MTU */
+	uint64_t rx_bad_escape;        /* ESC not followed by ESC_END/ESC_ESC */
+	uint64_t rx_runt;              /* shorter than an IP header (CSLIP: 3 bytes) */
+	uint64_t rx_empty;             /* END END (harmless, not a drop) */
+	uint64_t rx_nobufs;            /* no pool buffer */
+	uint64_t rx_cslip_errors;      /* RFC 1144: bad compressed packets */
+	uint64_t rx_cslip_tossed;      /* RFC 1144 4.2: discarded after an error */
+	uint64_t tx_frames, tx_bytes;  /* frames queued for the line, line bytes written */
+	uint64_t tx_oversize;          /* longer than the MTU */
+	uint64_t tx_queue_full;        /* the line is slower than the stack */
+	uint64_t tx_errors;            /* write(2) failed */
+	uint64_t cslip_tx_compressed, cslip_tx_uncompressed, cslip_tx_ip;
+};
+/* d: a SLIP device or a wrapper chain over one. 0, or -NLRS_ENODEV (and
+ * *out zeroed) when the bottom of the chain is not a SLIP device. */
+int nlrs_slip_stats(const struct nlrs_netdev *d, struct nlrs_slip_stats *out);
 
 /* A raw-IP loopback: what is sent comes back on recv. fd is an eventfd that
  * is readable while frames wait. */

@@ -159,6 +159,15 @@ int nlrs_iface_addr_add(struct nlrs_stack *s, int ifindex, uint32_t addr, uint8_
 int nlrs_iface_addr_del(struct nlrs_stack *s, int ifindex, uint32_t addr);
 /* Interface index by name, or -NLRS_ENODEV. */
 int nlrs_iface_find(struct nlrs_stack *s, const char *name);
+/* An IEEE 802.1Q VLAN sub-interface `name` of the Ethernet interface
+ * `parent` for VLAN `vid` (1..4094): it shares the parent's device and
+ * MAC; frames tagged with vid arriving on the parent are its input, and
+ * what it sends leaves the parent's device tagged with vid (PCP 0). It
+ * starts down, passes frames only while the parent is up too, and has
+ * the parent's MTU (the tag rides outside it). Returns the new
+ * interface index or -errno (-NLRS_EINVAL: bad vid, parent not Ethernet
+ * or itself a VLAN; -NLRS_EEXIST: name or (parent, vid) taken). */
+int nlrs_iface_add_vlan(struct nlrs_stack *s, int parent, uint16_t vid, const char *name);
 
 /* Feed one received frame (link header first for Ethernet interfaces).
  * The stack consumes it. `now` also advances the stack's clock. */

@@ -18,6 +18,9 @@
 const char nlrsd_usage[] =
 	"Usage:\n"
 	"nlrsd [-c FILE] [--tap IFNAME [--addr CIDR]... [--mac MAC] [--mtu N]]...\n"
+	"      [--pcap IFNAME [--addr CIDR]... [--mac MAC] [--mtu N] [--promisc]]...\n"
+	"      [--vlan PARENT.VID [--addr CIDR]... [--mtu N]]...\n"
+	"      [--slip PATH[:BAUD] [--addr CIDR]... [--peer ADDR] [--mtu N] [--cslip]]...\n"
 	"      [--loopback NAME [--addr CIDR]...] [--gw ADDR] [--route CIDR,GW]...\n"
 	"      [--socket PATH] [--forward] [--udp-echo PORT]\n"
 	"      [--buffers N] [--buf-size N] [--sockets N] [--arp-entries N] [--reasm-timeout MS]\n"
@@ -30,16 +33,29 @@ const char nlrsd_usage[] =
 	"      [--pcap-file FILE] [-d|--daemon] [--pid-file FILE] [--syslog]\n"
 	"      [--log-level err|warn|info|debug] [-v] [--check-config] [-h|--help] [-V|--version]\n"
 	"\n"
-	"Netloom stack process: runs the userspace TCP/IP stack on TAP and loopback\n"
-	"devices and serves the control socket that nlrsctl talks to.\n"
+	"Netloom stack process: runs the userspace TCP/IP stack on TAP, pcap, SLIP\n"
+	"and loopback devices and serves the control socket that nlrsctl talks to.\n"
 	"\n"
 	"Devices:\n"
 	"  -c, --config FILE      read the INI config file first; options override it\n"
 	"  --tap IFNAME           create (or attach to) TAP device IFNAME and set it up\n"
+	"  --pcap IFNAME          join the existing Ethernet interface IFNAME (libpcap\n"
+	"                         capture and injection) as a host of its own\n"
+	"  --vlan PARENT.VID      802.1Q VLAN VID (1..4094) on the TAP or pcap device\n"
+	"                         PARENT, an interface of its own named PARENT.VID\n"
+	"  --slip PATH[:BAUD]     SLIP (RFC 1055) interface slN (N counting from 0) on a\n"
+	"                         tty or pty (raw 8N1; BAUD: the line speed), or on\n"
+	"                         unix:SOCKET or tcp:HOST:PORT (connected to)\n"
+	"  --peer ADDR            the SLIP link's far end (a host route to it)\n"
+	"  --cslip                Van Jacobson TCP/IP header compression (RFC 1144) on\n"
+	"                         the SLIP device named last (the far end must agree)\n"
 	"  --loopback NAME        add a raw-IP loopback device\n"
 	"  --addr CIDR            address of the device named last (may repeat, up to 4)\n"
-	"  --mac MAC              stack MAC of the TAP named last (default: random 02:..)\n"
-	"  --mtu N                IP MTU of the device named last (68..65535)\n"
+	"  --mac MAC              stack MAC of the TAP or pcap device named last (default:\n"
+	"                         TAP random 02:.., pcap derived from IFNAME, stable)\n"
+	"  --mtu N                IP MTU of the device named last (68..65535; pcap: at\n"
+	"                         most the interface's)\n"
+	"  --promisc              the pcap device named last puts IFNAME in promiscuous mode\n"
 	"  --gw ADDR              default gateway (route 0.0.0.0/0)\n"
 	"  --route CIDR,GW        static route (may repeat)\n"
 	"Stack:\n"
@@ -96,7 +112,7 @@ const char nlrsd_usage[] =
 	"error, 2 for a bad option or config file.\n";
 
 enum opt_id {
-	O_CONFIG, O_TAP, O_LOOPBACK, O_ADDR, O_MAC, O_MTU, O_TYPE, O_GW, O_ROUTE,
+	O_CONFIG, O_TAP, O_LOOPBACK, O_PCAPDEV, O_PROMISC, O_VLAN, O_SLIP, O_SLIP_PATH, O_PEER, O_CSLIP, O_ADDR, O_MAC, O_MTU, O_TYPE, O_GW, O_ROUTE,
 	O_SOCKET, O_FORWARD, O_UDP_ECHO, O_BUFFERS, O_BUF_SIZE, O_SOCKETS, O_ARP_ENTRIES,
 	O_REASM_TIMEOUT, O_TCP_CONNS, O_TCP_SNDBUF, O_TCP_RCVBUF, O_TCP_RMEM_MAX, O_TCP_WMEM_MAX,
 	O_TCP_MSL, O_TCP_MSS_DEFAULT, O_TCP_SYNCOOKIES, O_TCP_SACK, O_TCP_TIMESTAMPS, O_TCP_WSCALE, O_TCP_CC, O_DROP, O_CORRUPT, O_REORDER, O_DUP, O_SIZE_LIMIT, O_TX_RATE,
@@ -126,6 +142,13 @@ static const struct opt opts[] = {
 	{ "config", 'c', O_CONFIG, true, false, S_CLI_ONLY },
 	{ "tap", 0, O_TAP, true, false, S_CLI_ONLY },
 	{ "loopback", 0, O_LOOPBACK, true, false, S_CLI_ONLY },
+	{ "pcap", 0, O_PCAPDEV, true, false, S_CLI_ONLY },
+	{ "promisc", 0, O_PROMISC, false, true, S_IFACE },
+	{ "vlan", 0, O_VLAN, true, false, S_CLI_ONLY },
+	{ "slip", 0, O_SLIP, true, false, S_CLI_ONLY },
+	{ "path", 0, O_SLIP_PATH, false, false, S_IFACE }, /* file only: slip's PATH */
+	{ "peer", 0, O_PEER, true, false, S_IFACE },
+	{ "cslip", 0, O_CSLIP, false, true, S_IFACE },
 	{ "addr", 0, O_ADDR, true, false, S_IFACE },
 	{ "mac", 0, O_MAC, true, false, S_IFACE },
 	{ "mtu", 0, O_MTU, true, false, S_IFACE },
@@ -369,6 +392,35 @@ static bool ifname_valid(const char *s)
 
 /* ---- applying options ---- */
 
+/* Indexed by enum nlrsd_iface_type: the --NAME option and `type = NAME`. */
+static const char *const iface_types[] = {
+	[NLRSD_IF_TAP] = "tap",
+	[NLRSD_IF_LOOPBACK] = "loopback",
+	[NLRSD_IF_PCAP] = "pcap",
+	[NLRSD_IF_SLIP] = "slip",
+	[NLRSD_IF_VLAN] = "vlan",
+};
+#define NIFTYPES (sizeof(iface_types) / sizeof(iface_types[0]))
+
+const char *nlrsd_iface_type_name(enum nlrsd_iface_type t)
+{
+	return (unsigned)t < NIFTYPES ? iface_types[t] : NULL;
+}
+
+int nlrsd_vlan_split(const char *name, char parent[NLRS_IFNAMSIZ], uint16_t *vid)
+{
+	const char *dot = strrchr(name, '.');
+	unsigned long v;
+
+	if (!dot || dot == name || (size_t)(dot - name) >= NLRS_IFNAMSIZ ||
+	    parse_uint(dot + 1, 1, 4094, &v)) /* 802.1Q 9.6: 0 and 4095 are reserved */
+		return -1;
+	memcpy(parent, name, (size_t)(dot - name));
+	parent[dot - name] = 0;
+	*vid = (uint16_t)v;
+	return 0;
+}
+
 static struct nlrsd_iface *iface_find(struct nlrsd_config *c, const char *name)
 {
 	for (unsigned i = 0; i < c->niface; i++)
@@ -411,6 +463,34 @@ static int cli_iface(struct ctx *x, const char *name, enum nlrsd_iface_type type
 	return 0;
 }
 
+static int set_slip_path(struct ctx *x, const char *v)
+{
+	if (strlen(v) >= sizeof(x->cur->slip_path))
+		return fail(x, "path too long (at most %zu bytes)", sizeof(x->cur->slip_path) - 1);
+	if (nlrs_slip_check_path(v))
+		return fail(x, "'%s' is not PATH[:BAUD] (a standard speed), unix:SOCKET or "
+			    "tcp:HOST:PORT", v);
+	strcpy(x->cur->slip_path, v);
+	return 0;
+}
+
+/* --slip PATH: a new interface slN, the first such name not taken. */
+static int cli_slip(struct ctx *x, const char *path)
+{
+	char name[NLRS_IFNAMSIZ];
+	struct nlrsd_iface *ifc;
+	unsigned n = 0;
+
+	do
+		snprintf(name, sizeof(name), "sl%u", n++);
+	while (iface_find(x->c, name));
+	if (iface_new(x, name, NLRSD_IF_SLIP, &ifc))
+		return -1;
+	ifc->cli_seen = true;
+	x->cur = ifc;
+	return set_slip_path(x, path);
+}
+
 static int add_addr(struct ctx *x, const char *v)
 {
 	struct nlrsd_iface *ifc = x->cur;
@@ -419,7 +499,7 @@ static int add_addr(struct ctx *x, const char *v)
 	char buf[16];
 
 	if (!ifc)
-		return fail(x, "no --tap or --loopback before it");
+		return fail(x, "no device (--tap, --pcap, --loopback) before it");
 	if (nlrsd_parse_cidr(v, &a, &plen))
 		return fail(x, "'%s' is not an IPv4 CIDR address (a.b.c.d/len, len 0..32)", v);
 	if (!ip_unicast(a) || plen == 0)
@@ -534,11 +614,35 @@ static int apply(struct ctx *x, const struct opt *o, const char *v)
 		return cli_iface(x, v, NLRSD_IF_TAP);
 	case O_LOOPBACK:
 		return cli_iface(x, v, NLRSD_IF_LOOPBACK);
+	case O_PCAPDEV:
+		return cli_iface(x, v, NLRSD_IF_PCAP);
+	case O_VLAN:
+		return cli_iface(x, v, NLRSD_IF_VLAN);
+	case O_SLIP:
+		return cli_slip(x, v);
+	case O_SLIP_PATH:
+		return set_slip_path(x, v);
+	case O_PEER:
+		if (!x->cur)
+			return fail(x, "no --slip before it");
+		if (nlrsd_parse_ip4(v, &x->cur->peer) || !ip_unicast(x->cur->peer))
+			return fail(x, "'%s' is not a unicast IPv4 address", v);
+		return 0;
+	case O_CSLIP:
+		if (!x->cur)
+			return fail(x, "no --slip before it");
+		x->cur->cslip = b;
+		return 0;
+	case O_PROMISC:
+		if (!x->cur)
+			return fail(x, "no --pcap before it");
+		x->cur->promisc = b;
+		return 0;
 	case O_ADDR:
 		return add_addr(x, v);
 	case O_MAC:
 		if (!x->cur)
-			return fail(x, "no --tap before it");
+			return fail(x, "no --tap or --pcap before it");
 		if (nlrsd_parse_mac(v, x->cur->mac))
 			return fail(x, "'%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", v);
 		if (x->cur->mac[0] & 1u)
@@ -549,20 +653,28 @@ static int apply(struct ctx *x, const struct opt *o, const char *v)
 		return 0;
 	case O_MTU:
 		if (!x->cur)
-			return fail(x, "no --tap or --loopback before it");
+			return fail(x, "no device (--tap, --pcap, --loopback) before it");
 		/* RFC 791: every host must take a 68-octet datagram */
 		if (set_uint(x, v, 68, 65535, &n, "an MTU"))
 			return -1;
 		x->cur->mtu = (uint16_t)n;
 		return 0;
 	case O_TYPE:
-		if (!strcmp(v, "tap"))
-			x->cur->type = NLRSD_IF_TAP;
-		else if (!strcmp(v, "loopback"))
-			x->cur->type = NLRSD_IF_LOOPBACK;
-		else
-			return fail(x, "'%s' is not an interface type (tap or loopback)", v);
-		return 0;
+		for (unsigned i = 0; i < NIFTYPES; i++) {
+			if (iface_types[i] && !strcmp(v, iface_types[i])) {
+				x->cur->type = (enum nlrsd_iface_type)i;
+				return 0;
+			}
+		}
+		{
+			char list[128] = "";
+
+			for (unsigned i = 0; i < NIFTYPES; i++)
+				if (iface_types[i])
+					snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+						 list[0] ? ", " : "", iface_types[i]);
+			return fail(x, "'%s' is not an interface type (%s)", v, list);
+		}
 	case O_GW:
 		return set_route(x, NULL, v);
 	case O_ROUTE:
@@ -875,7 +987,8 @@ static int next_opt(struct ctx *x, int argc, char **argv, int *i, const struct o
 		len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 		for (unsigned k = 0; k < NOPTS; k++)
 			if (opts[k].name && strlen(opts[k].name) == len &&
-			    !strncmp(opts[k].name, a + 2, len) && opts[k].id != O_TYPE)
+			    !strncmp(opts[k].name, a + 2, len) && opts[k].id != O_TYPE &&
+			    opts[k].id != O_SLIP_PATH)
 				*o = &opts[k];
 		if (eq)
 			snprintf(x->where, sizeof(x->where), "%.*s", (int)(eq - a), a);
@@ -978,7 +1091,7 @@ int nlrsd_config_validate(const struct nlrsd_config *c, char *err, size_t errlen
 	char a[16];
 
 	if (c->niface == 0) {
-		snprintf(err, errlen, "no interface: give --tap IFNAME or --loopback NAME "
+		snprintf(err, errlen, "no interface: give --tap IFNAME, --pcap IFNAME, --slip PATH or --loopback NAME "
 				      "(or an [interface NAME] section in the config file)");
 		return -1;
 	}
@@ -989,6 +1102,49 @@ int nlrsd_config_validate(const struct nlrsd_config *c, char *err, size_t errlen
 			snprintf(err, errlen, "interface %s: a loopback device has no MAC (--mac)",
 				 ifc->name);
 			return -1;
+		}
+		if (ifc->type != NLRSD_IF_PCAP && ifc->promisc) {
+			snprintf(err, errlen, "interface %s: only a pcap device has --promisc",
+				 ifc->name);
+			return -1;
+		}
+		if (ifc->type == NLRSD_IF_SLIP && !ifc->slip_path[0]) {
+			snprintf(err, errlen, "interface %s: a slip device needs path = PATH[:BAUD]",
+				 ifc->name);
+			return -1;
+		}
+		if (ifc->type == NLRSD_IF_SLIP && ifc->mac_set) {
+			snprintf(err, errlen, "interface %s: a SLIP link has no MAC (--mac)", ifc->name);
+			return -1;
+		}
+		if (ifc->type != NLRSD_IF_SLIP && (ifc->slip_path[0] || ifc->peer || ifc->cslip)) {
+			snprintf(err, errlen, "interface %s: only a slip device has path, --peer, --cslip",
+				 ifc->name);
+			return -1;
+		}
+		if (ifc->type == NLRSD_IF_VLAN) {
+			char parent[NLRS_IFNAMSIZ];
+			const struct nlrsd_iface *p = NULL;
+			uint16_t vid;
+
+			if (nlrsd_vlan_split(ifc->name, parent, &vid)) {
+				snprintf(err, errlen, "interface %s: a VLAN is named PARENT.VID, VID "
+						      "1..4094", ifc->name);
+				return -1;
+			}
+			for (unsigned k = 0; k < c->niface; k++)
+				if (!strcmp(c->iface[k].name, parent))
+					p = &c->iface[k];
+			if (!p || (p->type != NLRSD_IF_TAP && p->type != NLRSD_IF_PCAP)) {
+				snprintf(err, errlen, "interface %s: no TAP or pcap device %s for the "
+						      "VLAN to ride on", ifc->name, parent);
+				return -1;
+			}
+			if (ifc->mac_set) {
+				snprintf(err, errlen, "interface %s: a VLAN has its parent's MAC (--mac)",
+					 ifc->name);
+				return -1;
+			}
 		}
 	}
 	/* the auto-tuning ceilings start at the initial sizes */
@@ -1073,7 +1229,7 @@ void nlrsd_config_print(const struct nlrsd_config *c, FILE *out)
 		const struct nlrsd_iface *ifc = &c->iface[i];
 
 		fprintf(out, "\n[interface %s]\n", ifc->name);
-		fprintf(out, "type = %s\n", ifc->type == NLRSD_IF_TAP ? "tap" : "loopback");
+		fprintf(out, "type = %s\n", nlrsd_iface_type_name(ifc->type));
 		for (unsigned k = 0; k < ifc->naddr; k++) {
 			fmt_ip(ifc->addr[k], a, sizeof(a));
 			fprintf(out, "addr = %s/%u\n", a, ifc->prefixlen[k]);
@@ -1083,8 +1239,20 @@ void nlrsd_config_print(const struct nlrsd_config *c, FILE *out)
 				ifc->mac[2], ifc->mac[3], ifc->mac[4], ifc->mac[5]);
 		else if (ifc->type == NLRSD_IF_TAP)
 			fprintf(out, "# mac: random, locally administered\n");
+		else if (ifc->type == NLRSD_IF_PCAP)
+			fprintf(out, "# mac: derived from the interface, locally administered\n");
 		if (ifc->mtu)
 			fprintf(out, "mtu = %u\n", ifc->mtu);
+		if (ifc->promisc)
+			fprintf(out, "promisc = yes\n");
+		if (ifc->slip_path[0])
+			fprintf(out, "path = %s\n", ifc->slip_path);
+		if (ifc->peer) {
+			fmt_ip(ifc->peer, a, sizeof(a));
+			fprintf(out, "peer = %s\n", a);
+		}
+		if (ifc->cslip)
+			fprintf(out, "cslip = yes\n");
 	}
 	for (unsigned r = 0; r < c->nroute; r++) {
 		const struct nlrsd_route *rt = &c->route[r];

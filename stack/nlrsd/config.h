@@ -28,7 +28,20 @@
 #define NLRSD_SOCKET_MAX 108 /* sizeof(sockaddr_un.sun_path) */
 #define NLRSD_DEFAULT_SOCKET "/run/nlrs/nlrsd.sock"
 
-enum nlrsd_iface_type { NLRSD_IF_TAP = 1, NLRSD_IF_LOOPBACK = 2 };
+/* A device type: a command-line option of its name (--tap, --pcap, ...)
+ * and `type = NAME` in an [interface] section (nlrsd_iface_types). */
+enum nlrsd_iface_type { NLRSD_IF_TAP = 1, NLRSD_IF_LOOPBACK = 2, NLRSD_IF_PCAP = 3,
+	/* SLIP on a tty, pty or stream socket: raw IP, slip_path says where */
+	NLRSD_IF_SLIP = 4,
+	/* an 802.1Q sub-interface named PARENT.VID of a tap or pcap device;
+	 * no device of its own (set up after the others) */
+	NLRSD_IF_VLAN = 8 };
+
+/* "tap", "loopback", "pcap", "slip", "vlan"; NULL for an unknown type. */
+const char *nlrsd_iface_type_name(enum nlrsd_iface_type t);
+/* Split a VLAN interface name "PARENT.VID" (VID 1..4094, decimal).
+ * 0 or -1. */
+int nlrsd_vlan_split(const char *name, char parent[NLRS_IFNAMSIZ], uint16_t *vid);
 
 struct nlrsd_iface {
 	char name[NLRS_IFNAMSIZ];
@@ -39,6 +52,10 @@ struct nlrsd_iface {
 	bool mac_set;
 	uint8_t mac[6];
 	uint16_t mtu; /* 0: device default */
+	bool promisc;       /* pcap: promiscuous mode */
+	char slip_path[256]; /* slip: PATH[:BAUD], unix:SOCKET or tcp:HOST:PORT */
+	uint32_t peer;       /* slip: the far end's address (host route), 0: none */
+	bool cslip;          /* slip: RFC 1144 header compression */
 	bool from_file;     /* defined by an [interface] section */
 	bool cli_seen;      /* named by --tap/--loopback already */
 	bool cli_addrs;     /* --addr given on the command line for it */

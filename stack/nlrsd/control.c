@@ -2,6 +2,7 @@
 /*
  * Control socket server. Protocol (one exchange per connection):
  *   client: "show <what> <text|json> [all]\n" or "status <text|json>\n"
+ *           or "iface <name> <up|down>\n" (answered "ok: <name> <up|down>\n")
  *   nlrsd:  the reply, or "error: <reason>\n"; then nlrsd closes.
  * Peers are checked with SO_PEERCRED: root or nlrsd's own uid.
  */
@@ -235,6 +236,26 @@ static void client_request(struct nlrsd_control *c, struct nlrsd_ctl_client *cl)
 	}
 	if (nlrsd_request_parse(cl->in, &rq, err, sizeof(err))) {
 		client_error(c, cl, err);
+		return;
+	}
+	if (rq.set_iface) {
+		int ifx = nlrs_iface_find(c->s, rq.iface);
+		int rc = ifx < 0 ? ifx : nlrs_iface_set_up(c->s, ifx, rq.up);
+
+		if (ifx < 0) {
+			snprintf(err, sizeof(err), "no interface '%s'", rq.iface);
+			client_error(c, cl, err);
+			return;
+		}
+		if (rc) {
+			snprintf(err, sizeof(err), "%s: %s", rq.iface, strerror(-rc));
+			client_error(c, cl, err);
+			return;
+		}
+		nlrsd_log(NLRS_LOG_INFO, "%s: set %s by nlrsctl", rq.iface, rq.up ? "up" : "down");
+		nlrsd_sb_reset(&cl->out);
+		nlrsd_sb_printf(&cl->out, "ok: %s %s\n", rq.iface, rq.up ? "up" : "down");
+		client_reply(c, cl);
 		return;
 	}
 	c->status.now = nlrs_clock_now();

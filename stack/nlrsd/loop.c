@@ -109,7 +109,9 @@ int nlrsd_loop_run(struct nlrsd *d)
 		if (more || nlrsd_echo_pending(&d->echo))
 			deadline = now;
 
-		n = epoll_wait(d->epfd, evs, (int)(sizeof(evs) / sizeof(evs[0])), timeout_ms(deadline, now));
+		n = epoll_wait(d->epfd, evs, (int)(sizeof(evs) / sizeof(evs[0])),
+			       nlrsd_sessions_timeout(&d->sess, now, timeout_ms(deadline, now)));
+		nlrsd_sessions_awake(&d->sess);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -125,6 +127,10 @@ int nlrsd_loop_run(struct nlrsd *d)
 					return 0;
 			} else if (tag == NLRSD_TAG_LISTEN) {
 				nlrsd_control_accept(&d->ctl, now);
+			} else if (tag == NLRSD_TAG_APP_LISTEN) {
+				nlrsd_sessions_accept(&d->sess);
+			} else if (tag >= NLRSD_TAG_APP) {
+				nlrsd_sessions_event(&d->sess, tag, evs[i].events);
 			} else if (tag >= NLRSD_TAG_CLIENT) {
 				nlrsd_control_event(&d->ctl, (unsigned)(tag - NLRSD_TAG_CLIENT), evs[i].events);
 			}
@@ -139,5 +145,6 @@ int nlrsd_loop_run(struct nlrsd *d)
 				more = true;
 		if (nlrsd_echo_pending(&d->echo))
 			nlrsd_echo_run(&d->echo);
+		nlrsd_sessions_run(&d->sess, now);
 	}
 }

@@ -113,17 +113,57 @@ static int dev_setup(struct nlrsd *d, const struct nlrsd_config *cfg, const stru
 	struct epoll_event ev = { .events = EPOLLIN };
 	uint8_t mac[6] = { 0 };
 	char pcap[NLRSD_PATH_MAX + NLRS_IFNAMSIZ + 2];
+	char why[256] = "";
+	bool has_mac = true; /* an Ethernet device: the stack needs a MAC */
 	int rc;
 
-	if (ifc->type == NLRSD_IF_TAP)
+	switch (ifc->type) {
+	case NLRSD_IF_TAP:
 		rc = nlrs_tap_open(&nd, ifc->name, nlrs_stack_pool(d->s));
-	else
+		if (!rc) {
+			if (ifc->mac_set)
+				memcpy(mac, ifc->mac, 6);
+			else
+				random_mac(mac);
+		}
+		break;
+	case NLRSD_IF_PCAP:
+		/* the device filters on the stack's MAC: it picks it */
+		rc = nlrs_pcapdev_open(&nd, ifc->name, nlrs_stack_pool(d->s),
+				       ifc->mac_set ? ifc->mac : NULL,
+				       ifc->promisc ? NLRS_PCAPDEV_PROMISC : 0, why, sizeof(why));
+		if (!rc)
+			memcpy(mac, nd->mac, 6);
+		break;
+	case NLRSD_IF_LOOPBACK:
 		rc = nlrs_loopback_open(&nd, ifc->name, nlrs_stack_pool(d->s),
 					ifc->mtu ? ifc->mtu : 1500);
+		has_mac = false;
+		break;
+	case NLRSD_IF_SLIP: {
+		struct nlrs_slip_config sc = { .path = ifc->slip_path, .name = ifc->name,
+					       .mtu = ifc->mtu,
+					       .flags = ifc->cslip ? NLRS_SLIP_CSLIP : 0 };
+
+		rc = nlrs_slip_open(&nd, &sc, nlrs_stack_pool(d->s), why, sizeof(why));
+		has_mac = false;
+		break;
+	}
+	default:
+		rc = -EINVAL;
+		break;
+	}
 	if (rc) {
-		nlrsd_log(NLRS_LOG_ERR, "%s: cannot open %s device: %s", ifc->name,
-			  ifc->type == NLRSD_IF_TAP ? "TAP" : "loopback", strerror(-rc));
+		nlrsd_log(NLRS_LOG_ERR, "%s: cannot open %s device: %s%s%s", ifc->name,
+			  nlrsd_iface_type_name(ifc->type), strerror(-rc), why[0] ? ": " : "", why);
 		return rc;
+	}
+	/* pcap: the stack is one more host on a link it does not own */
+	if (ifc->type == NLRSD_IF_PCAP && ifc->mtu > nd->mtu) {
+		nlrsd_log(NLRS_LOG_ERR, "%s: MTU %u is above the interface's %u", ifc->name,
+			  ifc->mtu, nd->mtu);
+		rc = -EINVAL;
+		goto err_close;
 	}
 	/* One link, one MTU: the kernel side of the TAP follows --mtu. */
 	if (ifc->type == NLRSD_IF_TAP && ifc->mtu && (rc = nlrs_tap_set_mtu(nd, ifc->mtu))) {
@@ -153,12 +193,6 @@ static int dev_setup(struct nlrsd *d, const struct nlrsd_config *cfg, const stru
 		nlrsd_log(NLRS_LOG_INFO, "%s: capturing to %s", ifc->name, pcap);
 	}
 
-	if (ifc->type == NLRSD_IF_TAP) {
-		if (ifc->mac_set)
-			memcpy(mac, ifc->mac, 6);
-		else
-			random_mac(mac);
-	}
 	rc = nlrs_netdev_attach(d->s, nd, ifc->name, mac);
 	if (rc < 0) {
 		nlrsd_log(NLRS_LOG_ERR, "%s: cannot attach to the stack: %s", ifc->name, strerror(-rc));
@@ -191,6 +225,16 @@ static int dev_setup(struct nlrsd *d, const struct nlrsd_config *cfg, const stru
 		nlrsd_log(NLRS_LOG_ERR, "%s: cannot bring up: %s", ifc->name, strerror(-rc));
 		return rc;
 	}
+	/* a point-to-point link: the far end is reached through it whatever
+	 * the prefix says */
+	if (ifc->peer && (rc = nlrs_route_add(d->s, ifc->peer, 32, 0, dv->ifindex, 0))) {
+		char a[16];
+
+		fmt_ip(ifc->peer, a, sizeof(a));
+		nlrsd_log(NLRS_LOG_ERR, "%s: route to peer %s rejected: %s", ifc->name, a,
+			  strerror(-rc));
+		return rc;
+	}
 	if (nd->fd >= 0) {
 		ev.data.u64 = NLRSD_TAG_DEV + d->ndev - 1;
 		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, nd->fd, &ev)) {
@@ -199,18 +243,60 @@ static int dev_setup(struct nlrsd *d, const struct nlrsd_config *cfg, const stru
 			return rc;
 		}
 	}
-	if (ifc->type == NLRSD_IF_TAP)
-		nlrsd_log(NLRS_LOG_INFO, "%s: up, mac %02x:%02x:%02x:%02x:%02x:%02x, %u address%s",
-			  ifc->name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], ifc->naddr,
-			  ifc->naddr == 1 ? "" : "es");
+	if (has_mac)
+		nlrsd_log(NLRS_LOG_INFO, "%s: %s up, mac %02x:%02x:%02x:%02x:%02x:%02x, %u address%s",
+			  ifc->name, nlrsd_iface_type_name(ifc->type), mac[0], mac[1], mac[2], mac[3],
+			  mac[4], mac[5], ifc->naddr, ifc->naddr == 1 ? "" : "es");
 	else
-		nlrsd_log(NLRS_LOG_INFO, "%s: loopback up, %u address%s", ifc->name, ifc->naddr,
+		nlrsd_log(NLRS_LOG_INFO, "%s: %s up, mtu %u, %u address%s", ifc->name,
+			  nlrsd_iface_type_name(ifc->type), nd->mtu, ifc->naddr,
 			  ifc->naddr == 1 ? "" : "es");
 	return 0;
 
 err_close:
 	nlrs_netdev_close(nd);
 	return rc;
+}
+
+/* An 802.1Q sub-interface of a device set up before: no device of its
+ * own, the stack tags and untags on the parent's. */
+static int vlan_setup(struct nlrsd *d, const struct nlrsd_iface *ifc)
+{
+	char parent[NLRS_IFNAMSIZ] = "", a[16];
+	uint16_t vid = 0;
+	int px, ifx, rc;
+
+	if (nlrsd_vlan_split(ifc->name, parent, &vid) || (px = nlrs_iface_find(d->s, parent)) < 0) {
+		nlrsd_log(NLRS_LOG_ERR, "%s: no parent interface %s", ifc->name, parent);
+		return -ENODEV;
+	}
+	ifx = nlrs_iface_add_vlan(d->s, px, vid, ifc->name);
+	if (ifx < 0) {
+		nlrsd_log(NLRS_LOG_ERR, "%s: cannot add VLAN %u on %s: %s", ifc->name, vid, parent,
+			  strerror(-ifx));
+		return ifx;
+	}
+	if (ifc->mtu && (rc = nlrs_iface_set_mtu(d->s, ifx, ifc->mtu))) {
+		nlrsd_log(NLRS_LOG_ERR, "%s: MTU %u rejected: %s", ifc->name, ifc->mtu, strerror(-rc));
+		return rc;
+	}
+	for (unsigned k = 0; k < ifc->naddr; k++) {
+		rc = nlrs_iface_addr_add(d->s, ifx, ifc->addr[k], ifc->prefixlen[k]);
+		if (rc) {
+			fmt_ip(ifc->addr[k], a, sizeof(a));
+			nlrsd_log(NLRS_LOG_ERR, "%s: address %s/%u rejected: %s", ifc->name, a,
+				  ifc->prefixlen[k], strerror(-rc));
+			return rc;
+		}
+	}
+	rc = nlrs_iface_set_up(d->s, ifx, true);
+	if (rc) {
+		nlrsd_log(NLRS_LOG_ERR, "%s: cannot bring up: %s", ifc->name, strerror(-rc));
+		return rc;
+	}
+	nlrsd_log(NLRS_LOG_INFO, "%s: VLAN %u on %s up, %u address%s", ifc->name, vid, parent,
+		  ifc->naddr, ifc->naddr == 1 ? "" : "es");
+	return 0;
 }
 
 static int routes_setup(struct nlrsd *d, const struct nlrsd_config *cfg)
@@ -249,6 +335,24 @@ static void devices_close(struct nlrsd *d)
 				  (unsigned long long)fs.corrupted, (unsigned long long)fs.reordered,
 				  (unsigned long long)fs.duplicated, (unsigned long long)fs.oversize,
 				  (unsigned long long)fs.rate_limited);
+		}
+		{
+			struct nlrs_slip_stats ss;
+
+			if (!nlrs_slip_stats(d->dev[i].dev, &ss))
+				nlrsd_log(NLRS_LOG_INFO,
+					  "%s: slip: rx %llu frames, tx %llu frames; framing errors: "
+					  "oversize %llu, bad escape %llu, runt %llu; cslip errors %llu, "
+					  "tossed %llu; tx compressed %llu, uncompressed %llu",
+					  d->dev[i].dev->name, (unsigned long long)ss.rx_frames,
+					  (unsigned long long)ss.tx_frames,
+					  (unsigned long long)ss.rx_oversize,
+					  (unsigned long long)ss.rx_bad_escape,
+					  (unsigned long long)ss.rx_runt,
+					  (unsigned long long)ss.rx_cslip_errors,
+					  (unsigned long long)ss.rx_cslip_tossed,
+					  (unsigned long long)ss.cslip_tx_compressed,
+					  (unsigned long long)ss.cslip_tx_uncompressed);
 		}
 		nlrs_netdev_close(d->dev[i].dev); /* closes the wrappers too; flushes captures */
 		d->dev[i].dev = NULL;
@@ -424,12 +528,17 @@ int main(int argc, char **argv)
 		goto out_stack;
 	}
 	nlrsd_control_init(&d.ctl);
+	nlrsd_sessions_init(&d.sess);
 	d.echo.sd = -1;
 	if (nlrsd_control_check(cfg.socket_path))
 		goto out_stack;
 
 	for (unsigned i = 0; i < cfg.niface; i++)
-		if (dev_setup(&d, &cfg, &cfg.iface[i]))
+		if (cfg.iface[i].type != NLRSD_IF_VLAN && dev_setup(&d, &cfg, &cfg.iface[i]))
+			goto out_devices;
+	/* sub-interfaces once every device they may ride on is there */
+	for (unsigned i = 0; i < cfg.niface; i++)
+		if (cfg.iface[i].type == NLRSD_IF_VLAN && vlan_setup(&d, &cfg.iface[i]))
 			goto out_devices;
 	if (routes_setup(&d, &cfg))
 		goto out_devices;
@@ -446,6 +555,14 @@ int main(int argc, char **argv)
 	if (nlrsd_control_open(&d.ctl, cfg.socket_path, d.epfd, NLRSD_TAG_LISTEN, NLRSD_TAG_CLIENT))
 		goto out_echo;
 	nlrsd_control_set_stack(&d.ctl, d.s, NLRSD_VERSION, d.started);
+	{
+		/* the app socket (session.h): the control socket's path + ".app" */
+		char app[NLRSD_SOCKET_MAX + 8];
+
+		snprintf(app, sizeof(app), "%s.app", cfg.socket_path);
+		if (nlrsd_sessions_open(&d.sess, app, d.s, d.epfd))
+			goto out_echo;
+	}
 
 	if (cfg.daemon) {
 		ready_fd = daemonize();
@@ -478,6 +595,7 @@ int main(int argc, char **argv)
 	if (cfg.pid_file[0])
 		unlink(cfg.pid_file);
 out_echo:
+	nlrsd_sessions_close(&d.sess);
 	nlrsd_echo_stop(&d.echo);
 out_devices:
 	devices_close(&d);

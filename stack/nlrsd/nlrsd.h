@@ -11,6 +11,7 @@
 #include "config.h"
 #include "control.h"
 #include "echo.h"
+#include "session.h"
 #include "nlrs/netdev.h"
 #include "nlrs/stack.h"
 
@@ -38,6 +39,7 @@ struct nlrsd {
 	unsigned ndev;
 	struct nlrsd_control ctl;
 	struct nlrsd_echo echo;
+	struct nlrsd_sessions sess; /* apps over shared memory (session.h) */
 	int epfd;
 	int sigfd;
 	nlrs_time_t started;
@@ -48,6 +50,7 @@ struct nlrsd {
 #define NLRSD_TAG_LISTEN 2u
 #define NLRSD_TAG_DEV 0x100u    /* + device index */
 #define NLRSD_TAG_CLIENT 0x200u /* + client slot */
+/* NLRSD_TAG_APP_LISTEN (3) and NLRSD_TAG_APP (0x10000 + ...): session.h */
 
 /* Run until SIGTERM or SIGINT. 0 on a clean stop, -errno on a fatal error. */
 int nlrsd_loop_run(struct nlrsd *d);

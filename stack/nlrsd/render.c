@@ -137,6 +137,20 @@ int nlrsd_request_parse(const char *line, struct nlrsd_request *rq, char *err, s
 		snprintf(err, errlen, "empty request");
 		return -1;
 	}
+	if (!strcmp(tok[0], "iface")) {
+		if (ntok != 3 || (strcmp(tok[2], "up") && strcmp(tok[2], "down"))) {
+			snprintf(err, errlen, "usage: iface NAME up|down");
+			return -1;
+		}
+		if (strlen(tok[1]) >= sizeof(rq->iface)) {
+			snprintf(err, errlen, "no interface '%.40s'", tok[1]);
+			return -1;
+		}
+		strcpy(rq->iface, tok[1]);
+		rq->set_iface = true;
+		rq->up = !strcmp(tok[2], "up");
+		return 0;
+	}
 	if (!strcmp(tok[0], "status")) {
 		rq->what = NLRSD_SHOW_STATUS;
 		fmt_at = 1;
@@ -155,7 +169,7 @@ int nlrsd_request_parse(const char *line, struct nlrsd_request *rq, char *err, s
 		}
 		fmt_at = 2;
 	} else {
-		snprintf(err, errlen, "unknown request '%.40s' (show, status)", tok[0]);
+		snprintf(err, errlen, "unknown request '%.40s' (show, status, iface)", tok[0]);
 		return -1;
 	}
 	if (ntok <= fmt_at) {

@@ -5,7 +5,9 @@
  * control socket (control.c) reads the request line and writes the reply.
  *
  * Requests (one line):  show <what> <text|json> [all]  |  status <text|json>
+ *                       |  iface <NAME> <up|down>
  * what: interfaces addresses routes arp tcp counters pools status all
+ * (iface changes state: control.c carries it out, rq->set_iface says so)
  */
 #ifndef NLRSD_RENDER_H
 #define NLRSD_RENDER_H
@@ -43,6 +45,9 @@ struct nlrsd_request {
 	unsigned what;  /* enum nlrsd_what bits */
 	bool json;
 	bool all;       /* text counters: include zeros */
+	bool set_iface; /* "iface NAME up|down": bring iface up (up) or down */
+	bool up;
+	char iface[NLRS_IFNAMSIZ];
 };
 
 /* Parse one request line (without or with its trailing "\n" / "\r\n").

@@ -53,6 +53,11 @@ static void usage(FILE *to)
 		"\n"
 		"stack options:\n"
 		"  --tap NAME          TAP device to create or attach to\n"
+		"  --pcap NAME         instead of --tap: join Ethernet interface NAME (pcap device)\n"
+		"  --slip PATH         instead of --tap: SLIP on a tty/pty (PATH[:BAUD]), unix:SOCK or\n"
+		"                      tcp:HOST:PORT; --cslip adds RFC 1144 header compression\n"
+		"  --no-timestamps     no TCP timestamps (RFC 1144 compresses only option-less\n"
+		"                      or constant-option headers)\n"
 		"  --addr CIDR         the stack's IPv4 address, e.g. 192.0.2.2/24\n"
 		"  --mac MAC           the stack's MAC (default: random 02:...)\n"
 		"  --gw ADDR           default gateway\n"
@@ -225,14 +230,14 @@ static enum app_mode parse_mode(const char *s)
 }
 
 enum {
-	O_TAP = 256, O_MAC, O_ADDR, O_GW, O_MTU, O_FAULT, O_CAPTURE, O_CC, O_BUFFERS, O_BUFSIZE,
+	O_TAP = 256, O_PCAP, O_MAC, O_ADDR, O_GW, O_MTU, O_FAULT, O_CAPTURE, O_CC, O_BUFFERS, O_BUFSIZE,
 	O_TCPCONNS, O_SOCKETS, O_SNDBUF, O_RCVBUF, O_NODELAY, O_TIMEOUT, O_LINGER, O_QUIET,
 	O_MODE, O_BYTES, O_CONNS, O_PARALLEL, O_COUNT, O_MSG, O_SEED, O_RST, O_VERIFY,
-	O_BACKLOG, O_TIME, O_REVERSE, O_LEN, O_HELP,
+	O_BACKLOG, O_TIME, O_REVERSE, O_LEN, O_HELP, O_SLIP, O_CSLIP, O_NOTS,
 };
 
 static const struct option longopts[] = {
-	{ "tap", 1, 0, O_TAP }, { "mac", 1, 0, O_MAC }, { "addr", 1, 0, O_ADDR }, { "gw", 1, 0, O_GW },
+	{ "tap", 1, 0, O_TAP }, { "pcap", 1, 0, O_PCAP }, { "mac", 1, 0, O_MAC }, { "addr", 1, 0, O_ADDR }, { "gw", 1, 0, O_GW },
 	{ "mtu", 1, 0, O_MTU }, { "fault", 1, 0, O_FAULT }, { "capture", 1, 0, O_CAPTURE },
 	{ "cc", 1, 0, O_CC }, { "buffers", 1, 0, O_BUFFERS }, { "buf-size", 1, 0, O_BUFSIZE },
 	{ "tcp-conns", 1, 0, O_TCPCONNS }, { "sockets", 1, 0, O_SOCKETS },
@@ -242,7 +247,9 @@ static const struct option longopts[] = {
 	{ "parallel", 1, 0, O_PARALLEL }, { "count", 1, 0, O_COUNT }, { "msg", 1, 0, O_MSG },
 	{ "seed", 1, 0, O_SEED }, { "rst", 0, 0, O_RST }, { "verify", 0, 0, O_VERIFY },
 	{ "backlog", 1, 0, O_BACKLOG }, { "time", 1, 0, O_TIME }, { "reverse", 0, 0, O_REVERSE },
-	{ "len", 1, 0, O_LEN }, { "help", 0, 0, O_HELP }, { 0, 0, 0, 0 },
+	{ "len", 1, 0, O_LEN }, { "help", 0, 0, O_HELP },
+	{ "slip", 1, 0, O_SLIP }, { "cslip", 0, 0, O_CSLIP },
+	{ "no-timestamps", 0, 0, O_NOTS }, { 0, 0, 0, 0 },
 };
 
 static int bad(const char *opt, const char *val)
@@ -304,9 +311,11 @@ static int parse_args(int argc, char **argv, struct opts *o, bool *gen)
 		}
 		switch (c) {
 		case O_TAP:
+		case O_PCAP:
 			if (!*optarg || strlen(optarg) >= NLRS_IFNAMSIZ)
-				return bad("--tap", optarg);
+				return bad(c == O_TAP ? "--tap" : "--pcap", optarg);
 			o->tap = optarg;
+			o->pcap = c == O_PCAP;
 			break;
 		case O_MAC: {
 			unsigned m[6];
@@ -436,6 +445,16 @@ static int parse_args(int argc, char **argv, struct opts *o, bool *gen)
 			if (parse_ulong(optarg, 1, 1u << 20, &o->iperf_len))
 				return bad("--len", optarg);
 			break;
+		case O_SLIP:
+			o->slip = optarg;
+			o->tap = "sl0";
+			break;
+		case O_CSLIP:
+			o->cslip = true;
+			break;
+		case O_NOTS:
+			o->no_ts = true;
+			break;
 		case 'h':
 		case O_HELP:
 			return -1;
@@ -450,7 +469,7 @@ static int parse_args(int argc, char **argv, struct opts *o, bool *gen)
 		return 2;
 	}
 	if (!o->tap || !o->addr) {
-		fprintf(stderr, "nlrs-tcpapp: --tap and --addr are required\n");
+		fprintf(stderr, "nlrs-tcpapp: --tap (or --pcap) and --addr are required\n");
 		return 2;
 	}
 	if (o->role == ROLE_CLIENT && !o->peer) {
@@ -568,6 +587,7 @@ static int setup(struct app *a)
 	const struct opts *o = &a->o;
 	struct nlrs_stack_config cfg;
 	struct nlrs_netdev *tap, *w;
+	const uint8_t *mac = o->mac_set ? o->mac : NULL;
 	int rc;
 
 	nlrs_stack_config_default(&cfg);
@@ -578,6 +598,7 @@ static int setup(struct app *a)
 	cfg.sockets = (uint16_t)o->sockets;
 	if (o->cc >= 0)
 		cfg.tcp_cc = (uint8_t)o->cc;
+	cfg.tcp_no_timestamps = o->no_ts;
 	size_t need = nlrs_stack_mem_size(&cfg);
 	a->mem = aligned_alloc(64, (need + 63) & ~(size_t)63);
 	if (!a->mem) {
@@ -595,13 +616,37 @@ static int setup(struct app *a)
 	if (!a->by_sd || !a->dirty)
 		return -1;
 
-	rc = nlrs_tap_open(&tap, o->tap, nlrs_stack_pool(a->s));
-	if (rc) {
-		fprintf(stderr, "nlrs-tcpapp: open TAP %s: %s\n", o->tap, strerror(-rc));
-		return -1;
+	if (o->slip) {
+		struct nlrs_slip_config sc = { .path = o->slip, .name = "sl0", .mtu = (uint16_t)o->mtu,
+					       .flags = o->cslip ? NLRS_SLIP_CSLIP : 0 };
+		char why[256] = "";
+
+		rc = nlrs_slip_open(&tap, &sc, nlrs_stack_pool(a->s), why, sizeof(why));
+		if (rc) {
+			fprintf(stderr, "nlrs-tcpapp: open SLIP %s: %s %s\n", o->slip, strerror(-rc), why);
+			return -1;
+		}
+	} else if (o->pcap) {
+		char why[256] = "";
+
+		rc = nlrs_pcapdev_open(&tap, o->tap, nlrs_stack_pool(a->s), o->mac_set ? o->mac : NULL,
+				       0, why, sizeof(why));
+		if (rc) {
+			fprintf(stderr, "nlrs-tcpapp: open pcap device %s: %s %s\n", o->tap,
+				strerror(-rc), why);
+			return -1;
+		}
+		/* the device filters on the MAC it chose: the stack uses it */
+		mac = tap->mac;
+	} else {
+		rc = nlrs_tap_open(&tap, o->tap, nlrs_stack_pool(a->s));
+		if (rc) {
+			fprintf(stderr, "nlrs-tcpapp: open TAP %s: %s\n", o->tap, strerror(-rc));
+			return -1;
+		}
 	}
 	a->dev = tap;
-	if (o->mtu && (rc = nlrs_tap_set_mtu(tap, (uint16_t)o->mtu))) {
+	if (o->mtu && !o->pcap && !o->slip && (rc = nlrs_tap_set_mtu(tap, (uint16_t)o->mtu))) {
 		fprintf(stderr, "nlrs-tcpapp: MTU %u on %s: %s\n", o->mtu, o->tap, strerror(-rc));
 		return -1;
 	}
@@ -621,7 +666,7 @@ static int setup(struct app *a)
 		}
 		a->dev = w;
 	}
-	a->ifx = nlrs_netdev_attach(a->s, a->dev, NULL, o->mac_set ? o->mac : NULL);
+	a->ifx = nlrs_netdev_attach(a->s, a->dev, NULL, mac);
 	if (a->ifx < 0) {
 		fprintf(stderr, "nlrs-tcpapp: attach %s: %s\n", o->tap, strerror(-a->ifx));
 		return -1;
@@ -1049,6 +1094,22 @@ int main(int argc, char **argv)
 			 server_stop ? NULL : "unfinished connection to", !server_stop);
 	}
 	report(a, timed_out);
+	if (a->o.slip) {
+		struct nlrs_slip_stats ss;
+
+		if (!nlrs_slip_stats(a->dev, &ss))
+			printf("SLIP {\"rx_frames\":%llu,\"tx_frames\":%llu,\"rx_oversize\":%llu,"
+			       "\"rx_bad_escape\":%llu,\"rx_runt\":%llu,\"rx_cslip_errors\":%llu,"
+			       "\"rx_cslip_tossed\":%llu,\"tx_compressed\":%llu,"
+			       "\"tx_uncompressed\":%llu,\"tx_ip\":%llu,\"tx_queue_full\":%llu}\n",
+			       (unsigned long long)ss.rx_frames, (unsigned long long)ss.tx_frames,
+			       (unsigned long long)ss.rx_oversize, (unsigned long long)ss.rx_bad_escape,
+			       (unsigned long long)ss.rx_runt, (unsigned long long)ss.rx_cslip_errors,
+			       (unsigned long long)ss.rx_cslip_tossed,
+			       (unsigned long long)ss.cslip_tx_compressed,
+			       (unsigned long long)ss.cslip_tx_uncompressed,
+			       (unsigned long long)ss.cslip_tx_ip, (unsigned long long)ss.tx_queue_full);
+	}
 	status = (a->tot.failed || timed_out || (a->o.mode == M_IPERF3 && !iperf_ok(a))) ? 1 : 0;
 	if (a->o.role == ROLE_CLIENT && a->tot.ok == 0)
 		status = 1;

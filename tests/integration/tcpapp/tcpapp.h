@@ -66,7 +66,11 @@ enum app_mode {
 };
 
 struct opts {
-	const char *tap;
+	const char *tap; /* the device's name, TAP or (pcap) Ethernet interface */
+	bool pcap;       /* --pcap: a pcap device on an existing interface */
+	const char *slip; /* --slip PATH: a SLIP device on a tty/pty/socket (tap unused) */
+	bool cslip;       /* --cslip: RFC 1144 header compression on it */
+	bool no_ts;       /* --no-timestamps */
 	uint8_t mac[6];
 	bool mac_set;
 	uint32_t addr;

@@ -336,7 +336,7 @@ Test(nlrsd_config, command_line_errors_name_the_option)
 	expect_cli_error((const char *const[]){ "--tap", "tap0", "extra", NULL }, "extra: unexpected argument");
 	expect_cli_error((const char *const[]){ "--forward=yes", "--tap", "tap0", NULL },
 			 "--forward: takes no value");
-	expect_cli_error((const char *const[]){ "--addr", "192.0.2.2/24", NULL }, "no --tap or --loopback");
+	expect_cli_error((const char *const[]){ "--addr", "192.0.2.2/24", NULL }, "no device (--tap, --pcap, --loopback)");
 	expect_cli_error((const char *const[]){ "--tap", "tap0", "--tap", "tap0", NULL }, "given twice");
 	expect_cli_error((const char *const[]){ "--tap", "this-name-is-too-long", NULL },
 			 "not a valid interface name");
