@@ -27,14 +27,16 @@
 # Environment: NLRS_TCP_BENCH_BYTES (bulk bytes, default 2 GiB),
 #   NLRS_TCP_BENCH_RR (round trips, default 20000), NLRS_TCP_BENCH_CRR
 #   (connections, default 2000), NLRS_TCP_BENCH_ARGS (extra nlrs-tcpapp
-#   options, e.g. "--cc newreno").
+#   options, e.g. "--cc newreno"; default "--offload": the TAP with
+#   IFF_VNET_HDR, checksum offload and TSO/GRO; set it to "" for plain
+#   1514-byte frames).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-${NLRS_BUILD_DIR:-$repo/build}}
 BYTES=${NLRS_TCP_BENCH_BYTES:-2147483648}
 RR=${NLRS_TCP_BENCH_RR:-20000}
 CRR=${NLRS_TCP_BENCH_CRR:-2000}
-read -r -a XARGS <<<"${NLRS_TCP_BENCH_ARGS:-}"
+read -r -a XARGS <<<"${NLRS_TCP_BENCH_ARGS---offload}"
 APP=${NLRS_TCPAPP:-$build/tests/integration/tcpapp/nlrs-tcpapp}
 c=nlrs-tbc-$$
 s=nlrs-tbs-$$

@@ -53,6 +53,8 @@ static void usage(FILE *to)
 		"\n"
 		"stack options:\n"
 		"  --tap NAME          TAP device to create or attach to\n"
+		"  --offload           open the TAP with IFF_VNET_HDR: checksum offload and TSO/GRO\n"
+		"                      (64 KiB super-frames both ways; not through --fault/--capture)\n"
 		"  --pcap NAME         instead of --tap: join Ethernet interface NAME (pcap device)\n"
 		"  --slip PATH         instead of --tap: SLIP on a tty/pty (PATH[:BAUD]), unix:SOCK or\n"
 		"                      tcp:HOST:PORT; --cslip adds RFC 1144 header compression\n"
@@ -233,7 +235,7 @@ enum {
 	O_TAP = 256, O_PCAP, O_MAC, O_ADDR, O_GW, O_MTU, O_FAULT, O_CAPTURE, O_CC, O_BUFFERS, O_BUFSIZE,
 	O_TCPCONNS, O_SOCKETS, O_SNDBUF, O_RCVBUF, O_NODELAY, O_TIMEOUT, O_LINGER, O_QUIET,
 	O_MODE, O_BYTES, O_CONNS, O_PARALLEL, O_COUNT, O_MSG, O_SEED, O_RST, O_VERIFY,
-	O_BACKLOG, O_TIME, O_REVERSE, O_LEN, O_HELP, O_SLIP, O_CSLIP, O_NOTS,
+	O_BACKLOG, O_TIME, O_REVERSE, O_LEN, O_HELP, O_SLIP, O_CSLIP, O_NOTS, O_OFFLOAD,
 };
 
 static const struct option longopts[] = {
@@ -249,7 +251,7 @@ static const struct option longopts[] = {
 	{ "backlog", 1, 0, O_BACKLOG }, { "time", 1, 0, O_TIME }, { "reverse", 0, 0, O_REVERSE },
 	{ "len", 1, 0, O_LEN }, { "help", 0, 0, O_HELP },
 	{ "slip", 1, 0, O_SLIP }, { "cslip", 0, 0, O_CSLIP },
-	{ "no-timestamps", 0, 0, O_NOTS }, { 0, 0, 0, 0 },
+	{ "no-timestamps", 0, 0, O_NOTS }, { "offload", 0, 0, O_OFFLOAD }, { 0, 0, 0, 0 },
 };
 
 static int bad(const char *opt, const char *val)
@@ -455,6 +457,9 @@ static int parse_args(int argc, char **argv, struct opts *o, bool *gen)
 		case O_NOTS:
 			o->no_ts = true;
 			break;
+		case O_OFFLOAD:
+			o->offload = true;
+			break;
 		case 'h':
 		case O_HELP:
 			return -1;
@@ -639,7 +644,8 @@ static int setup(struct app *a)
 		/* the device filters on the MAC it chose: the stack uses it */
 		mac = tap->mac;
 	} else {
-		rc = nlrs_tap_open(&tap, o->tap, nlrs_stack_pool(a->s));
+		rc = nlrs_tap_open_ex(&tap, o->tap, nlrs_stack_pool(a->s),
+				      o->offload ? NLRS_TAP_OFFLOAD : 0);
 		if (rc) {
 			fprintf(stderr, "nlrs-tcpapp: open TAP %s: %s\n", o->tap, strerror(-rc));
 			return -1;

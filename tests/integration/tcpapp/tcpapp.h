@@ -71,6 +71,7 @@ struct opts {
 	const char *slip; /* --slip PATH: a SLIP device on a tty/pty/socket (tap unused) */
 	bool cslip;       /* --cslip: RFC 1144 header compression on it */
 	bool no_ts;       /* --no-timestamps */
+	bool offload;     /* --offload: TAP with IFF_VNET_HDR, checksum and TSO offload */
 	uint8_t mac[6];
 	bool mac_set;
 	uint32_t addr;
